@@ -1,0 +1,302 @@
+import zlib from 'node:zlib';
+import { bodyCrc } from './crc32.js';
+import { parseHost, writeHost, readHost, hostLength, type HostParts } from './host.js';
+import type { MessageExt, MessageExtBrokerInner } from './message.js';
+import { offsetMsgIdFromHostBytes } from './msgid.js';
+import { messageProperties2String, string2messageProperties } from './properties.js';
+import { SysFlag, compressionType } from './sysflag.js';
+
+/**
+ * Commitlog record codec (storage.md §3). The same bytes are what pull/query responses carry.
+ *
+ * Encoding happens once, before the append lock is taken; the append then patches QUEUEOFFSET,
+ * PHYSICALOFFSET and STORETIMESTAMP in place (`patchRecord`), so a batch is one contiguous buffer.
+ */
+export const MAGIC_V1 = -626843481; // 0xDAA320A7
+export const MAGIC_V2 = -626843477; // 0xDAA320AB
+export const BLANK_MAGIC = -875286124; // 0xCBD43194
+
+export const POS_TOTALSIZE = 0;
+export const POS_MAGIC = 4;
+export const POS_BODYCRC = 8;
+export const POS_QUEUEID = 12;
+export const POS_FLAG = 16;
+export const POS_QUEUEOFFSET = 20;
+export const POS_PHYSICALOFFSET = 28;
+export const POS_SYSFLAG = 36;
+export const POS_BORNTIMESTAMP = 40;
+export const POS_BORNHOST = 48;
+
+export const MAX_PROPERTIES_LENGTH = 32767;
+
+export class RecordEncodeError extends Error {
+  constructor(readonly status: 'PROPERTIES_SIZE_EXCEEDED' | 'MESSAGE_ILLEGAL', message: string) {
+    super(message);
+    this.name = 'RecordEncodeError';
+  }
+}
+
+/** Length of a record from its parts (bornHostLen/storeHostLen are 8 or 20). */
+export function calcRecordLength(version: 1 | 2, bodyLen: number, topicLen: number, propsLen: number,
+  bornHostLen = 8, storeHostLen = 8): number {
+  return 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8 + bornHostLen + 8 + storeHostLen + 4 + 8 +
+    4 + bodyLen + (version === 2 ? 2 : 1) + topicLen + 2 + propsLen;
+}
+
+export interface EncodeOptions {
+  /** Force the record version; default v2 only when the topic is longer than 127 bytes. */
+  version?: 1 | 2;
+  queueOffset?: number;
+  physicalOffset?: number;
+  storeTimestamp?: number;
+  /** Properties string to store instead of serializing msg.properties. */
+  propertiesString?: string;
+}
+
+function writeLong(buf: Buffer, v: number, off: number): void {
+  // Two 32-bit halves: faster than BigInt and exact for |v| < 2^53.
+  const hi = Math.floor(v / 4294967296);
+  buf.writeInt32BE(hi | 0, off);
+  buf.writeUInt32BE(v - hi * 4294967296, off + 4);
+}
+
+export function readLong(buf: Buffer, off: number): number {
+  return buf.readInt32BE(off) * 4294967296 + buf.readUInt32BE(off + 4);
+}
+
+const hostCache = new Map<string, HostParts>();
+function hostOf(s: string): HostParts {
+  let h = hostCache.get(s);
+  if (!h) {
+    h = parseHost(s);
+    if (hostCache.size > 4096) hostCache.clear();
+    hostCache.set(s, h);
+  }
+  return h;
+}
+
+/** Encodes one record. The V6 host bits of sysFlag are set from the host addresses. */
+export function encodeRecord(msg: MessageExtBrokerInner, opts: EncodeOptions = {}): Buffer {
+  const born = hostOf(msg.bornHost);
+  const store = hostOf(msg.storeHost);
+  let sysFlag = msg.sysFlag & ~(SysFlag.BORNHOST_V6 | SysFlag.STOREHOSTADDRESS_V6);
+  if (born.v6) sysFlag |= SysFlag.BORNHOST_V6;
+  if (store.v6) sysFlag |= SysFlag.STOREHOSTADDRESS_V6;
+  const topicLen = Buffer.byteLength(msg.topic);
+  const version = opts.version ?? (topicLen > 127 ? 2 : 1);
+  if (version === 1 && topicLen > 127) throw new RecordEncodeError('MESSAGE_ILLEGAL', `topic too long for a v1 record: ${topicLen}`);
+  if (topicLen > 32767) throw new RecordEncodeError('MESSAGE_ILLEGAL', `topic too long: ${topicLen}`);
+  const props = opts.propertiesString ?? messageProperties2String(msg.properties);
+  const propsLen = Buffer.byteLength(props);
+  if (propsLen > MAX_PROPERTIES_LENGTH) {
+    throw new RecordEncodeError('PROPERTIES_SIZE_EXCEEDED', `properties size ${propsLen} exceeds ${MAX_PROPERTIES_LENGTH}`);
+  }
+  const body = msg.body ?? Buffer.alloc(0);
+  const bornLen = hostLength(born.v6);
+  const storeLen = hostLength(store.v6);
+  const total = calcRecordLength(version, body.length, topicLen, propsLen, bornLen, storeLen);
+  const buf = Buffer.allocUnsafe(total);
+  let p = 0;
+  buf.writeInt32BE(total, p); p += 4;
+  buf.writeInt32BE(version === 2 ? MAGIC_V2 : MAGIC_V1, p); p += 4;
+  buf.writeInt32BE(bodyCrc(body), p); p += 4;
+  buf.writeInt32BE(msg.queueId, p); p += 4;
+  buf.writeInt32BE(msg.flag | 0, p); p += 4;
+  writeLong(buf, opts.queueOffset ?? 0, p); p += 8;
+  writeLong(buf, opts.physicalOffset ?? 0, p); p += 8;
+  buf.writeInt32BE(sysFlag, p); p += 4;
+  writeLong(buf, msg.bornTimestamp, p); p += 8;
+  p += writeHost(buf, p, born);
+  writeLong(buf, opts.storeTimestamp ?? msg.storeTimestamp ?? 0, p); p += 8;
+  p += writeHost(buf, p, store);
+  buf.writeInt32BE(msg.reconsumeTimes | 0, p); p += 4;
+  writeLong(buf, msg.preparedTransactionOffset ?? 0, p); p += 8;
+  buf.writeInt32BE(body.length, p); p += 4;
+  body.copy(buf, p); p += body.length;
+  if (version === 2) { buf.writeInt16BE(topicLen, p); p += 2; } else { buf.writeInt8(topicLen, p); p += 1; }
+  p += buf.write(msg.topic, p);
+  buf.writeInt16BE(propsLen, p); p += 2;
+  buf.write(props, p);
+  return buf;
+}
+
+/** Sets the fields only known at append time, in place. */
+export function patchRecord(buf: Buffer, at: number, queueOffset: number, physicalOffset: number, storeTimestamp: number): void {
+  writeLong(buf, queueOffset, at + POS_QUEUEOFFSET);
+  writeLong(buf, physicalOffset, at + POS_PHYSICALOFFSET);
+  const sysFlag = buf.readInt32BE(at + POS_SYSFLAG);
+  const bornLen = sysFlag & SysFlag.BORNHOST_V6 ? 20 : 8;
+  writeLong(buf, storeTimestamp, at + POS_BORNHOST + bornLen);
+}
+
+/** Store-host bytes (address + port) of a record, for the offset msgId. */
+export function recordStoreHostBytes(buf: Buffer, at: number): Buffer {
+  const sysFlag = buf.readInt32BE(at + POS_SYSFLAG);
+  const bornLen = sysFlag & SysFlag.BORNHOST_V6 ? 20 : 8;
+  const storeLen = sysFlag & SysFlag.STOREHOSTADDRESS_V6 ? 20 : 8;
+  const s = at + POS_BORNHOST + bornLen + 8;
+  return buf.subarray(s, s + storeLen);
+}
+
+/** Parsed header of a record, without copying the body (dispatch, recovery, verify). */
+export interface RecordMeta {
+  size: number;
+  version: 1 | 2;
+  bodyCRC: number;
+  queueId: number;
+  flag: number;
+  queueOffset: number;
+  physicalOffset: number;
+  sysFlag: number;
+  bornTimestamp: number;
+  storeTimestamp: number;
+  reconsumeTimes: number;
+  preparedTransactionOffset: number;
+  bodyStart: number;
+  bodyLength: number;
+  topic: string;
+  propertiesString: string;
+}
+
+export type RecordCheck =
+  | { kind: 'record'; meta: RecordMeta }
+  | { kind: 'blank'; size: number }
+  | { kind: 'invalid'; reason: 'magic' | 'size' | 'crc' | 'truncated'; detail: string };
+
+/**
+ * Validates the record at `at` (`end` = end of readable data), as CommitLog.checkMessageAndReturnSize:
+ * magic, recomputed length = TOTALSIZE, optional body CRC. BLANK → end of the segment.
+ */
+export function checkRecord(buf: Buffer, at: number, end: number, checkCRC: boolean): RecordCheck {
+  return parseRecord(buf, at, end, true, checkCRC);
+}
+
+/**
+ * Shared parser. `strict` (store side): the record must lie within TOTALSIZE and its parts must add up to it.
+ * Lenient (client side, as Java's MessageDecoder): fields are read one after another up to `end`; the record's
+ * extent is what was parsed (some brokers write a TOTALSIZE that disagrees), `meta.size` keeps TOTALSIZE.
+ */
+function parseRecord(buf: Buffer, at: number, end: number, strict: boolean, checkCRC: boolean): RecordCheck & { parsed?: number } {
+  if (end - at < 8) return { kind: 'invalid', reason: 'truncated', detail: 'fewer than 8 bytes left' };
+  const size = buf.readInt32BE(at);
+  const magic = buf.readInt32BE(at + 4);
+  if (magic === BLANK_MAGIC) return { kind: 'blank', size };
+  if (magic !== MAGIC_V1 && magic !== MAGIC_V2) {
+    return { kind: 'invalid', reason: 'magic', detail: `bad magic 0x${(magic >>> 0).toString(16)}` };
+  }
+  const version = magic === MAGIC_V2 ? 2 : 1;
+  if (strict) {
+    if (size < calcRecordLength(version, 0, 0, 0)) return { kind: 'invalid', reason: 'size', detail: `total size ${size}` };
+    if (size > end - at) return { kind: 'invalid', reason: 'truncated', detail: `total size ${size} beyond end of data` };
+  }
+  const lim = strict ? at + size : end;
+  if (lim - at < POS_BORNHOST) return { kind: 'invalid', reason: 'truncated', detail: 'header beyond end of data' };
+  const sysFlag = buf.readInt32BE(at + POS_SYSFLAG);
+  const bornLen = sysFlag & SysFlag.BORNHOST_V6 ? 20 : 8;
+  const storeLen = sysFlag & SysFlag.STOREHOSTADDRESS_V6 ? 20 : 8;
+  let p = at + POS_BORNHOST + bornLen;
+  if (p + 8 + storeLen + 16 > lim) return { kind: 'invalid', reason: strict ? 'size' : 'truncated', detail: 'header beyond record' };
+  const storeTimestamp = readLong(buf, p); p += 8 + storeLen;
+  const reconsumeTimes = buf.readInt32BE(p); p += 4;
+  const preparedTransactionOffset = readLong(buf, p); p += 8;
+  const bodyLength = buf.readInt32BE(p); p += 4;
+  if (bodyLength < 0 || p + bodyLength > lim) return { kind: 'invalid', reason: 'size', detail: `body length ${bodyLength}` };
+  const bodyStart = p; p += bodyLength;
+  const topicLenBytes = version === 2 ? 2 : 1;
+  if (p + topicLenBytes > lim) return { kind: 'invalid', reason: 'size', detail: 'topic length beyond record' };
+  const topicLen = version === 2 ? buf.readInt16BE(p) : buf.readInt8(p);
+  p += topicLenBytes;
+  if (topicLen < 0 || p + topicLen + 2 > lim) return { kind: 'invalid', reason: 'size', detail: `topic length ${topicLen}` };
+  const topic = buf.toString('utf8', p, p + topicLen); p += topicLen;
+  const propsLen = buf.readInt16BE(p); p += 2;
+  if (propsLen < 0 || p + propsLen > lim) return { kind: 'invalid', reason: 'size', detail: `properties length ${propsLen}` };
+  const parsed = p + propsLen - at;
+  if (strict && parsed !== size) return { kind: 'invalid', reason: 'size', detail: `total size ${size} != computed ${parsed}` };
+  const propertiesString = propsLen ? buf.toString('utf8', p, p + propsLen) : '';
+  const crc = buf.readInt32BE(at + POS_BODYCRC);
+  if (checkCRC && crc !== bodyCrc(buf.subarray(bodyStart, bodyStart + bodyLength))) {
+    return { kind: 'invalid', reason: 'crc', detail: `body CRC mismatch (stored ${crc})` };
+  }
+  return {
+    kind: 'record',
+    parsed,
+    meta: {
+      size, version, bodyCRC: crc, queueId: buf.readInt32BE(at + POS_QUEUEID), flag: buf.readInt32BE(at + POS_FLAG),
+      queueOffset: readLong(buf, at + POS_QUEUEOFFSET), physicalOffset: readLong(buf, at + POS_PHYSICALOFFSET),
+      sysFlag, bornTimestamp: readLong(buf, at + POS_BORNTIMESTAMP), storeTimestamp, reconsumeTimes,
+      preparedTransactionOffset, bodyStart, bodyLength, topic, propertiesString,
+    },
+  };
+}
+
+export interface DecodeOptions {
+  /** Require TOTALSIZE to match the parsed length (store side). Default false (client side, lenient). */
+  strict?: boolean;
+  /** Inflate ZLIB-compressed bodies and clear the COMPRESSED bit in the copy (default true). */
+  decompress?: boolean;
+  /** Reject records whose body CRC mismatches (default false: clients do not check). */
+  checkCRC?: boolean;
+  /** Copy the body out of the source buffer (default false: a view of it). */
+  copyBody?: boolean;
+}
+
+/** Decodes the record at `at`; null when it is not a valid record. */
+export function decodeRecord(buf: Buffer, at = 0, opts: DecodeOptions = {}): MessageExt | null {
+  return decodeRecordAt(buf, at, opts)?.msg ?? null;
+}
+
+/** Decodes the record at `at`; also returns where the next record starts. */
+export function decodeRecordAt(buf: Buffer, at: number, opts: DecodeOptions = {}): { msg: MessageExt; next: number } | null {
+  const c = parseRecord(buf, at, buf.length, !!opts.strict, !!opts.checkCRC);
+  if (c.kind !== 'record') return null;
+  const m = c.meta;
+  const bornLen = m.sysFlag & SysFlag.BORNHOST_V6 ? 20 : 8;
+  const storeLen = m.sysFlag & SysFlag.STOREHOSTADDRESS_V6 ? 20 : 8;
+  const storeHostAt = at + POS_BORNHOST + bornLen + 8;
+  let body = buf.subarray(m.bodyStart, m.bodyStart + m.bodyLength);
+  let sysFlag = m.sysFlag;
+  if ((opts.decompress ?? true) && sysFlag & SysFlag.COMPRESSED && compressionType(sysFlag) === 'ZLIB') {
+    try {
+      body = zlib.inflateSync(body);
+      sysFlag &= ~SysFlag.COMPRESSED;
+    } catch {
+      // Leave the body as stored: the caller sees COMPRESSED still set.
+    }
+  } else if (opts.copyBody) {
+    body = Buffer.from(body);
+  }
+  const msg: MessageExt = {
+    topic: m.topic, flag: m.flag, body, properties: string2messageProperties(m.propertiesString),
+    queueId: m.queueId, storeSize: m.size, queueOffset: m.queueOffset, sysFlag,
+    bornTimestamp: m.bornTimestamp, bornHost: readHost(buf, at + POS_BORNHOST, bornLen === 20),
+    storeTimestamp: m.storeTimestamp, storeHost: readHost(buf, storeHostAt, storeLen === 20),
+    msgId: offsetMsgIdFromHostBytes(buf.subarray(storeHostAt, storeHostAt + storeLen), m.physicalOffset),
+    commitLogOffset: m.physicalOffset, bodyCRC: m.bodyCRC, reconsumeTimes: m.reconsumeTimes,
+    preparedTransactionOffset: m.preparedTransactionOffset, version: m.version,
+  };
+  return { msg, next: at + (c.parsed ?? m.size) };
+}
+
+/**
+ * Decodes records laid back to back (a pull/query response body). Like the Java client, decoding stops at
+ * the first thing that is not a valid record; everything before it is returned.
+ */
+export function decodeMessages(buf: Buffer, opts: DecodeOptions = {}): MessageExt[] {
+  const out: MessageExt[] = [];
+  let at = 0;
+  while (buf.length - at >= 8) {
+    const r = decodeRecordAt(buf, at, opts);
+    if (!r) break;
+    out.push(r.msg);
+    at = r.next;
+  }
+  return out;
+}
+
+/** Re-encodes a decoded message (e.g. CHECK_TRANSACTION_STATE bodies): magic v1 unless the topic needs v2. */
+export function encodeMessageExt(m: MessageExt): Buffer {
+  return encodeRecord(
+    { ...m, preparedTransactionOffset: m.preparedTransactionOffset },
+    { queueOffset: m.queueOffset, physicalOffset: m.commitLogOffset, storeTimestamp: m.storeTimestamp },
+  );
+}
