@@ -1,0 +1,149 @@
+// One TCP connection carrying RemotingCommands both ways: frames in, frames out, a table of requests
+// awaiting their response (by opaque), and incoming requests handed to the owner. Used by the server for
+// each accepted socket and by the client for each address. Bad bytes close this connection only.
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { RemotingCommand } from './command.js';
+import { RemotingSendError, RemotingTimeoutError } from './errors.js';
+import { decodeFrameContent, encodeFrame, FrameSplitter } from './frame.js';
+import type { Logger } from '../common/logger.js';
+
+interface Pending {
+  resolve(cmd: RemotingCommand): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+  code: number;
+}
+
+export type RequestHandler = (req: RemotingCommand, conn: Connection) => void;
+
+export function formatAddr(host: string | undefined, port: number | undefined): string {
+  let h = host ?? 'unknown';
+  if (h.startsWith('::ffff:')) h = h.slice(7);
+  return `${h}:${port ?? 0}`;
+}
+
+export class Connection extends EventEmitter {
+  readonly remoteAddr: string;
+  readonly localAddr: string;
+  private readonly splitter: FrameSplitter;
+  private readonly pending = new Map<number, Pending>();
+  private isClosed = false;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly opts: { maxFrameSize: number; logger: Logger; onRequest: RequestHandler; label?: string },
+  ) {
+    super();
+    this.remoteAddr = formatAddr(socket.remoteAddress, socket.remotePort);
+    this.localAddr = formatAddr(socket.localAddress, socket.localPort);
+    this.splitter = new FrameSplitter(opts.maxFrameSize);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => {
+      opts.logger.debug(`connection ${this.remoteAddr} error: ${err.message}`);
+    });
+    socket.on('close', () => this.onClose());
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.isClosed) return;
+    let frames: Buffer[];
+    try {
+      frames = this.splitter.push(chunk);
+    } catch (e) {
+      this.fail(e as Error);
+      return;
+    }
+    for (const content of frames) {
+      let cmd: RemotingCommand;
+      try {
+        cmd = decodeFrameContent(content);
+      } catch (e) {
+        this.fail(e as Error);
+        return;
+      }
+      if (cmd.isResponse()) this.onResponse(cmd);
+      else {
+        try {
+          this.opts.onRequest(cmd, this);
+        } catch (e) {
+          this.opts.logger.error(`request handler threw for ${cmd.describe()} from ${this.remoteAddr}: ${(e as Error).message}`);
+        }
+      }
+      if (this.isClosed) return;
+    }
+  }
+
+  private fail(err: Error): void {
+    this.opts.logger.warn(`closing connection ${this.remoteAddr}: ${err.message}`);
+    this.close();
+  }
+
+  private onResponse(cmd: RemotingCommand): void {
+    const p = this.pending.get(cmd.opaque);
+    if (!p) {
+      this.opts.logger.debug(`response with unknown opaque ${cmd.opaque} from ${this.remoteAddr} dropped`);
+      return;
+    }
+    this.pending.delete(cmd.opaque);
+    clearTimeout(p.timer);
+    p.resolve(cmd);
+  }
+
+  private onClose(): void {
+    if (!this.isClosed) this.isClosed = true;
+    for (const [opaque, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(opaque);
+      p.reject(new RemotingSendError(this.remoteAddr, p.code, 'connection closed'));
+    }
+    this.emit('close');
+  }
+
+  /** Write a command; false when the connection is already closed. */
+  write(cmd: RemotingCommand): boolean {
+    if (this.isClosed || this.socket.destroyed) return false;
+    this.socket.write(encodeFrame(cmd));
+    return true;
+  }
+
+  request(cmd: RemotingCommand, timeoutMs: number, addrLabel = this.remoteAddr, reportedTimeoutMs = timeoutMs): Promise<RemotingCommand> {
+    return new Promise((resolve, reject) => {
+      if (this.isClosed) {
+        reject(new RemotingSendError(addrLabel, cmd.code, 'connection closed'));
+        return;
+      }
+      const timer = setTimeout(() => {
+        if (this.pending.delete(cmd.opaque)) reject(new RemotingTimeoutError(addrLabel, cmd.code, reportedTimeoutMs));
+      }, timeoutMs);
+      this.pending.set(cmd.opaque, { resolve, reject, timer, code: cmd.code });
+      this.write(cmd);
+    });
+  }
+
+  oneway(cmd: RemotingCommand): Promise<void> {
+    cmd.markOneway();
+    return new Promise((resolve, reject) => {
+      if (this.isClosed || this.socket.destroyed) {
+        reject(new RemotingSendError(this.remoteAddr, cmd.code, 'connection closed'));
+        return;
+      }
+      this.socket.write(encodeFrame(cmd), (err) => (err ? reject(new RemotingSendError(this.remoteAddr, cmd.code, err.message)) : resolve()));
+    });
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.socket.destroy();
+  }
+}

@@ -1,0 +1,10 @@
+export * from './codes.js';
+export * from './command.js';
+export * from './errors.js';
+export * from './frame.js';
+export * from './header-json.js';
+export * from './header-binary.js';
+export * from './language.js';
+export * from './server.js';
+export * from './client.js';
+export type { Connection } from './connection.js';

@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { RemotingCommand, SerializeType } from '../../../src/remoting/command.js';
+import { decodeFrameContent, encodeFrame, FrameSplitter } from '../../../src/remoting/frame.js';
+import { decodeJsonHeader, encodeJsonHeader } from '../../../src/remoting/header-json.js';
+import { decodeBinaryHeader, encodeBinaryHeader } from '../../../src/remoting/header-binary.js';
+import { FrameDecodeError } from '../../../src/remoting/errors.js';
+
+const vector = (name: string): Buffer =>
+  Buffer.from(readFileSync(new URL(`../../../fixtures/remoting/${name}`, import.meta.url), 'utf8').trim(), 'hex');
+
+function cmd(init: Partial<RemotingCommand>): RemotingCommand {
+  return Object.assign(new RemotingCommand(), init);
+}
+
+describe('byte-exact frames from the reference', () => {
+  it('GET_ROUTEINFO_BY_TOPIC with a JSON header', () => {
+    const c = cmd({ code: 105, extFields: { topic: 'TopicTest' }, opaque: 1, version: 479 });
+    expect(encodeFrame(c).toString('hex')).toBe(vector('route-request-json.hex').toString('hex'));
+  });
+
+  it('GET_ROUTEINFO_BY_TOPIC with a ROCKETMQ binary header', () => {
+    const c = cmd({ code: 105, extFields: { topic: 'TopicTest' }, opaque: 1, version: 479, serializeType: SerializeType.ROCKETMQ });
+    expect(encodeFrame(c).toString('hex')).toBe(vector('route-request-binary.hex').toString('hex'));
+  });
+
+  it('a response with a remark holding a control character', () => {
+    const c = cmd({ code: 17, flag: 1, opaque: 7, version: 479, remark: 'No topic route info in name server for the topic: T\u0001x' });
+    expect(encodeFrame(c).toString('hex')).toBe(vector('response-remark-json.hex').toString('hex'));
+  });
+
+  it('a oneway binary request with remark and body', () => {
+    const c = cmd({ code: 15, version: 409, opaque: 300, flag: 2, remark: 'hi', body: Buffer.from('abc'), serializeType: SerializeType.ROCKETMQ });
+    const frame = encodeFrame(c);
+    expect(frame.toString('hex')).toBe(vector('oneway-binary-body.hex').toString('hex'));
+    const back = decodeFrameContent(frame.subarray(4));
+    expect(back.isOneway()).toBe(true);
+    expect(back.body?.toString()).toBe('abc');
+    expect(back.remark).toBe('hi');
+  });
+});
+
+describe('header codecs round-trip', () => {
+  const sample = cmd({
+    code: 310,
+    language: 'GO',
+    version: 409,
+    opaque: 123456,
+    flag: 0,
+    remark: 'héllo/\u0002 "quoted" \\',
+    extFields: { a: 'PG', b: 'TopicTest', i: 'UNIQ_KEY\u0001C0A8\u0002WAIT\u0001true\u0002', n: 'broker-ä' },
+  });
+
+  it('JSON', () => {
+    const back = decodeJsonHeader(encodeJsonHeader(sample));
+    expect(back).toMatchObject({ code: 310, language: 'GO', version: 409, opaque: 123456, flag: 0, remark: sample.remark, extFields: sample.extFields });
+  });
+
+  it('binary', () => {
+    const back = decodeBinaryHeader(encodeBinaryHeader(sample));
+    expect(back).toMatchObject({ code: 310, language: 'GO', version: 409, opaque: 123456, flag: 0, remark: sample.remark, extFields: sample.extFields });
+  });
+
+  it('JSON escapes control characters as \\uXXXX and keeps non-ASCII and / raw', () => {
+    const text = encodeJsonHeader(sample).toString('utf8');
+    expect(text).toContain('\\u0001C0A8\\u0002');
+    expect(text).toContain('héllo/');
+    expect(text.startsWith('{"code":310,"extFields":{')).toBe(true);
+  });
+
+  it('JSON parse is lenient like fastjson', () => {
+    const c = decodeJsonHeader(Buffer.from('{"code":34,"language":9,"opaque":5,"extFields":{"queueId":0,"k":false},"unknown":1}'));
+    expect(c.language).toBe('GO');
+    expect(c.extFields).toEqual({ queueId: '0', k: 'false' });
+    expect(c.flag).toBe(0);
+    expect(c.version).toBe(0);
+    expect(decodeJsonHeader(Buffer.from('{"code":1,"opaque":2}')).language).toBe('JAVA');
+  });
+
+  it('binary empty strings decode as absent', () => {
+    const c = cmd({ code: 1, extFields: { a: '', b: 'x' } });
+    expect(decodeBinaryHeader(encodeBinaryHeader(c)).extFields).toEqual({ b: 'x' });
+  });
+
+  it('rejects broken headers', () => {
+    expect(() => decodeJsonHeader(Buffer.from('{nope'))).toThrow(FrameDecodeError);
+    expect(() => decodeJsonHeader(Buffer.from('[1,2]'))).toThrow(FrameDecodeError);
+    const bin = encodeBinaryHeader(cmd({ code: 1, extFields: { key: 'value' } }));
+    expect(() => decodeBinaryHeader(bin.subarray(0, bin.length - 3))).toThrow(FrameDecodeError);
+    const bad = Buffer.from(bin);
+    bad.writeInt32BE(1 << 20, 13); // remark length far past the header
+    expect(() => decodeBinaryHeader(bad)).toThrow(FrameDecodeError);
+  });
+});
+
+describe('FrameSplitter', () => {
+  const frames = Array.from({ length: 100 }, (_, i) =>
+    encodeFrame(cmd({ code: i, opaque: i, body: i % 3 === 0 ? Buffer.alloc(i * 7, i) : undefined, serializeType: (i % 2) as 0 | 1 })),
+  );
+  const all = Buffer.concat(frames);
+
+  it('100 frames in one chunk', () => {
+    const out = new FrameSplitter().push(all).map(decodeFrameContent);
+    expect(out.map((c) => c.opaque)).toEqual(frames.map((_, i) => i));
+    expect(out[99].body?.length ?? 0).toBe(99 * 7);
+  });
+
+  it('the same bytes one at a time', () => {
+    const s = new FrameSplitter();
+    const out: RemotingCommand[] = [];
+    for (let i = 0; i < all.length; i++) out.push(...s.push(all.subarray(i, i + 1)).map(decodeFrameContent));
+    expect(out.map((c) => c.code)).toEqual(frames.map((_, i) => i));
+    expect(out[3].body).toEqual(Buffer.alloc(21, 3));
+  });
+
+  it('refuses oversized, negative and inconsistent lengths', () => {
+    const s = new FrameSplitter(1024);
+    const big = Buffer.alloc(8);
+    big.writeInt32BE(2000, 0);
+    expect(() => s.push(big)).toThrow(/exceeds maximum/);
+    const neg = Buffer.alloc(8);
+    neg.writeInt32BE(-5, 0);
+    expect(() => new FrameSplitter().push(neg)).toThrow(/bad frame length/);
+    const inconsistent = Buffer.alloc(12);
+    inconsistent.writeInt32BE(8, 0);
+    inconsistent.writeInt32BE(100, 4); // header says 100 bytes, frame has 4
+    expect(() => decodeFrameContent(new FrameSplitter().push(inconsistent)[0])).toThrow(/bad header length/);
+    const badType = Buffer.alloc(8);
+    badType.writeInt32BE(4, 0);
+    badType.writeUInt32BE(0x07000000, 4);
+    expect(() => decodeFrameContent(new FrameSplitter().push(badType)[0])).toThrow(/unknown serialize type/);
+  });
+});
