@@ -29,6 +29,7 @@ export async function buildProgram(): Promise<Command> {
   const stop = program.command('stop').description('stop servers started with --detach');
   // Each command group registers itself; the list grows as groups land.
   const groups: Array<{ register(program: Command, start: Command, stop: Command): void }> = await Promise.all([
+    import('./commands/namesrv-start.js'),
   ]);
   for (const g of groups) g.register(program, start, stop);
   return program;
