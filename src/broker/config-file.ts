@@ -1,0 +1,52 @@
+/**
+ * Apache's ConfigManager file handling (storage.md §9): write to `<name>.tmp`, keep the previous file as
+ * `<name>.bak`, rename into place; load falls back to `.bak` when the file is missing, empty or unparsable.
+ */
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../common/logger.js';
+
+export function writeConfigFileAtomic(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = file + '.tmp';
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  if (existsSync(file)) {
+    try {
+      copyFileSync(file, file + '.bak');
+    } catch {
+      // a missing backup only weakens recovery from a later corrupt write
+    }
+  }
+  renameSync(tmp, file);
+}
+
+/**
+ * Read and parse a config file, trying `<file>` then `<file>.bak`. Returns undefined when neither is usable.
+ */
+export function loadConfigFile<T>(file: string, parse: (text: string) => T, logger?: Logger): T | undefined {
+  for (const candidate of [file, file + '.bak']) {
+    if (!existsSync(candidate)) continue;
+    let text: string;
+    try {
+      text = readFileSync(candidate, 'utf8');
+    } catch (e) {
+      logger?.warn(`cannot read ${candidate}: ${(e as Error).message}`);
+      continue;
+    }
+    if (text.trim().length === 0) continue;
+    try {
+      const v = parse(text);
+      if (candidate !== file) logger?.warn(`${file} unusable, loaded ${candidate}`);
+      return v;
+    } catch (e) {
+      logger?.warn(`cannot parse ${candidate}: ${(e as Error).message}`);
+    }
+  }
+  return undefined;
+}
