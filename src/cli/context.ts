@@ -82,3 +82,23 @@ export function resolveContext(opts: GlobalOptions): ResolvedContext {
 export function globalsOf(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
 }
+
+/** The common settings of the command being run, resolved. */
+export function contextOf(cmd: Command): ResolvedContext {
+  return resolveContext(globalsOf(cmd));
+}
+
+/**
+ * Run `fn` with an admin client for the resolved name server, closing it afterwards. The admin client is
+ * imported lazily so commands that never talk to a server (completion, context) load nothing of it.
+ */
+export async function withAdmin<T>(cmd: Command, fn: (admin: import('../client/admin/index.js').MQAdmin, ctx: ResolvedContext) => Promise<T>): Promise<T> {
+  const ctx = contextOf(cmd);
+  const { MQAdmin } = await import('../client/admin/index.js');
+  const admin = new MQAdmin({ namesrv: ctx.namesrv, timeoutMs: ctx.timeoutMs });
+  try {
+    return await fn(admin, ctx);
+  } finally {
+    admin.close();
+  }
+}

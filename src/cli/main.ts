@@ -30,6 +30,7 @@ export async function buildProgram(): Promise<Command> {
   // Each command group registers itself; the list grows as groups land.
   const groups: Array<{ register(program: Command, start: Command, stop: Command): void }> = await Promise.all([
     import('./commands/namesrv-start.js'),
+    import('./commands/topic.js'),
   ]);
   for (const g of groups) g.register(program, start, stop);
   return program;

@@ -45,3 +45,14 @@ export function printError(message: string): void {
 export function printInfo(message: string): void {
   process.stderr.write(message + '\n');
 }
+
+/** JSON for scripts (--json), else whatever the human rendering prints. */
+export function emit(json: boolean, value: unknown, human: () => void): void {
+  if (json) printJson(value);
+  else human();
+}
+
+/** One status line for people on stdout (nothing under --json, where the JSON result says it). */
+export function printOk(message: string): void {
+  process.stdout.write(`${colors().green('✔')} ${message}\n`);
+}
