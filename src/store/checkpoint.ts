@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import { readLong } from '../common/record-codec.js';
+import { readAt } from './file-util.js';
+
+export const CHECKPOINT_SIZE = 4096;
+
+function writeLong(buf: Buffer, v: number, off: number): void {
+  const hi = Math.floor(v / 4294967296);
+  buf.writeInt32BE(hi | 0, off);
+  buf.writeUInt32BE(v - hi * 4294967296, off + 4);
+}
+
+/** The 4096-byte checkpoint file (storage.md §10). */
+export class Checkpoint {
+  physicMsgTimestamp = 0;
+  logicsMsgTimestamp = 0;
+  indexMsgTimestamp = 0;
+  masterFlushedOffset = 0;
+  confirmPhyOffset = 0;
+  private fd: number;
+
+  constructor(readonly file: string) {
+    const exists = fs.existsSync(file);
+    this.fd = fs.openSync(file, exists ? 'r+' : 'w+');
+    if (!exists || fs.fstatSync(this.fd).size < 40) {
+      fs.ftruncateSync(this.fd, CHECKPOINT_SIZE);
+      return;
+    }
+    const b = readAt(this.fd, 0, 40);
+    this.physicMsgTimestamp = readLong(b, 0);
+    this.logicsMsgTimestamp = readLong(b, 8);
+    this.indexMsgTimestamp = readLong(b, 16);
+    this.masterFlushedOffset = readLong(b, 24);
+    this.confirmPhyOffset = readLong(b, 32);
+  }
+
+  static read(file: string): { physicMsgTimestamp: number; logicsMsgTimestamp: number; indexMsgTimestamp: number;
+    masterFlushedOffset: number; confirmPhyOffset: number; size: number } {
+    const b = fs.readFileSync(file);
+    const at = (o: number) => (b.length >= o + 8 ? readLong(b, o) : 0);
+    return { physicMsgTimestamp: at(0), logicsMsgTimestamp: at(8), indexMsgTimestamp: at(16), masterFlushedOffset: at(24),
+      confirmPhyOffset: at(32), size: b.length };
+  }
+
+  /** max(0, min(physic, logics) − 3000). */
+  minTimestamp(): number {
+    return Math.max(0, Math.min(this.physicMsgTimestamp, this.logicsMsgTimestamp) - 3000);
+  }
+
+  minTimestampIndex(): number {
+    return Math.min(this.minTimestamp(), this.indexMsgTimestamp);
+  }
+
+  flush(): void {
+    const b = Buffer.alloc(40);
+    writeLong(b, this.physicMsgTimestamp, 0);
+    writeLong(b, this.logicsMsgTimestamp, 8);
+    writeLong(b, this.indexMsgTimestamp, 16);
+    writeLong(b, this.masterFlushedOffset, 24);
+    writeLong(b, this.confirmPhyOffset, 32);
+    fs.writeSync(this.fd, b, 0, 40, 0);
+    fs.fdatasyncSync(this.fd);
+  }
+
+  close(): void {
+    try { fs.closeSync(this.fd); } catch { /* already closed */ }
+  }
+}

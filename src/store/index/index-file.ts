@@ -1,0 +1,205 @@
+import fs from 'node:fs';
+import { readLong } from '../../common/record-codec.js';
+import { readAt } from '../file-util.js';
+
+export const INDEX_HEADER_SIZE = 40;
+export const INDEX_ENTRY_SIZE = 20;
+const HASH_SLOT_SIZE = 4;
+const INVALID_INDEX = 0;
+
+function writeLong(buf: Buffer, v: number, off: number): void {
+  const hi = Math.floor(v / 4294967296);
+  buf.writeInt32BE(hi | 0, off);
+  buf.writeUInt32BE(v - hi * 4294967296, off + 4);
+}
+
+export interface IndexHeader {
+  beginTimestamp: number;
+  endTimestamp: number;
+  beginPhyOffset: number;
+  endPhyOffset: number;
+  hashSlotCount: number;
+  indexCount: number;
+}
+
+export function indexFileSize(slotNum: number, indexNum: number): number {
+  return INDEX_HEADER_SIZE + slotNum * HASH_SLOT_SIZE + indexNum * INDEX_ENTRY_SIZE;
+}
+
+export function readIndexHeader(buf: Buffer): IndexHeader {
+  return {
+    beginTimestamp: readLong(buf, 0), endTimestamp: readLong(buf, 8), beginPhyOffset: readLong(buf, 16),
+    endPhyOffset: readLong(buf, 24), hashSlotCount: buf.readInt32BE(32), indexCount: buf.readInt32BE(36),
+  };
+}
+
+/** keyHash as IndexFile.indexKeyHashMethod: abs(String.hashCode), MIN_VALUE → 0. */
+export function indexKeyHash(javaHash: number): number {
+  const a = Math.abs(javaHash);
+  return a > 0x7fffffff ? 0 : a;
+}
+
+/**
+ * One hash index file (storage.md §8). The file being written keeps its slot table in memory; entries are
+ * written as they are added (one write per append round), slots and header when flushed. A crash loses at
+ * most the unflushed slot updates, which recovery rebuilds from the commitlog.
+ */
+export class IndexFile {
+  readonly fd: number;
+  header: IndexHeader;
+  private slots: Int32Array | null = null;
+  private dirtySlots: number[] = [];
+  private headerDirty = false;
+  private pendingEntries: Buffer[] = [];
+  private pendingFrom = 0;
+
+  constructor(readonly file: string, readonly slotNum: number, readonly indexNum: number, create: boolean,
+    prevEnd?: { phy: number; ts: number }) {
+    this.fd = fs.openSync(file, create ? 'w+' : 'r+');
+    if (create) {
+      fs.ftruncateSync(this.fd, indexFileSize(slotNum, indexNum));
+      const phy = prevEnd?.phy ?? 0;
+      const ts = prevEnd?.ts ?? 0;
+      this.header = { beginTimestamp: ts, endTimestamp: ts, beginPhyOffset: phy, endPhyOffset: phy, hashSlotCount: 0, indexCount: 1 };
+      this.headerDirty = true;
+      this.slots = new Int32Array(slotNum);
+    } else {
+      this.header = readIndexHeader(readAt(this.fd, 0, INDEX_HEADER_SIZE));
+      if (this.header.indexCount < 1) this.header.indexCount = 1;
+    }
+  }
+
+  isFull(): boolean {
+    return this.header.indexCount >= this.indexNum;
+  }
+
+  /** Loads the slot table to keep writing into this file. */
+  makeWritable(): void {
+    if (this.slots) return;
+    const raw = readAt(this.fd, INDEX_HEADER_SIZE, this.slotNum * HASH_SLOT_SIZE);
+    const slots = new Int32Array(this.slotNum);
+    for (let i = 0; i < this.slotNum; i++) slots[i] = raw.readInt32BE(i * 4);
+    this.slots = slots;
+  }
+
+  private slotValue(slot: number): number {
+    if (this.slots) return this.slots[slot];
+    return readAt(this.fd, INDEX_HEADER_SIZE + slot * HASH_SLOT_SIZE, 4).readInt32BE(0);
+  }
+
+  /** Adds key → phyOffset; false when the file is full. */
+  putKey(keyHash: number, phyOffset: number, storeTimestamp: number): boolean {
+    if (this.isFull()) return false;
+    this.makeWritable();
+    const slots = this.slots!;
+    const h = this.header;
+    const slot = keyHash % this.slotNum;
+    let prev = slots[slot];
+    if (prev <= INVALID_INDEX || prev > h.indexCount) prev = INVALID_INDEX;
+    let timeDiff = h.beginTimestamp <= 0 ? 0 : Math.floor((storeTimestamp - h.beginTimestamp) / 1000);
+    timeDiff = Math.max(0, Math.min(0x7fffffff, timeDiff));
+    const e = Buffer.allocUnsafe(INDEX_ENTRY_SIZE);
+    e.writeInt32BE(keyHash | 0, 0);
+    writeLong(e, phyOffset, 4);
+    e.writeInt32BE(timeDiff, 12);
+    e.writeInt32BE(prev, 16);
+    if (this.pendingEntries.length === 0) this.pendingFrom = h.indexCount;
+    this.pendingEntries.push(e);
+    slots[slot] = h.indexCount;
+    this.dirtySlots.push(slot);
+    if (h.indexCount <= 1) {
+      h.beginPhyOffset = phyOffset;
+      h.beginTimestamp = storeTimestamp;
+    }
+    if (prev === INVALID_INDEX) h.hashSlotCount++;
+    h.indexCount++;
+    h.endPhyOffset = phyOffset;
+    h.endTimestamp = storeTimestamp;
+    this.headerDirty = true;
+    return true;
+  }
+
+  /** Writes entries added since the last call (one write). */
+  commitEntries(): void {
+    if (this.pendingEntries.length === 0) return;
+    const pos = INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE + this.pendingFrom * INDEX_ENTRY_SIZE;
+    const buf = this.pendingEntries.length === 1 ? this.pendingEntries[0] : Buffer.concat(this.pendingEntries);
+    fs.writeSync(this.fd, buf, 0, buf.length, pos);
+    this.pendingEntries = [];
+  }
+
+  isDirty(): boolean {
+    return this.headerDirty || this.dirtySlots.length > 0 || this.pendingEntries.length > 0;
+  }
+
+  /** Writes dirty slots (coalesced into runs) and the header, then fdatasync. */
+  flush(): void {
+    this.commitEntries();
+    if (this.slots && this.dirtySlots.length) {
+      const slots = this.slots;
+      const dirty = Int32Array.from(this.dirtySlots).sort();
+      this.dirtySlots = [];
+      let i = 0;
+      while (i < dirty.length) {
+        let j = i;
+        // Merge dirty slots closer than 4096 slots apart into one write.
+        while (j + 1 < dirty.length && dirty[j + 1] - dirty[j] < 4096) j++;
+        const from = dirty[i];
+        const to = dirty[j];
+        const buf = Buffer.allocUnsafe((to - from + 1) * 4);
+        for (let s = from; s <= to; s++) buf.writeInt32BE(slots[s], (s - from) * 4);
+        fs.writeSync(this.fd, buf, 0, buf.length, INDEX_HEADER_SIZE + from * 4);
+        i = j + 1;
+      }
+    }
+    if (this.headerDirty) {
+      const hb = Buffer.alloc(INDEX_HEADER_SIZE);
+      const h = this.header;
+      writeLong(hb, h.beginTimestamp, 0);
+      writeLong(hb, h.endTimestamp, 8);
+      writeLong(hb, h.beginPhyOffset, 16);
+      writeLong(hb, h.endPhyOffset, 24);
+      hb.writeInt32BE(h.hashSlotCount, 32);
+      hb.writeInt32BE(h.indexCount, 36);
+      fs.writeSync(this.fd, hb, 0, hb.length, 0);
+      this.headerDirty = false;
+    }
+    fs.fdatasyncSync(this.fd);
+  }
+
+  isTimeMatched(begin: number, end: number): boolean {
+    const h = this.header;
+    return (begin < h.beginTimestamp && end > h.endTimestamp) ||
+      (begin >= h.beginTimestamp && begin <= h.endTimestamp) || (end >= h.beginTimestamp && end <= h.endTimestamp);
+  }
+
+  /** Offsets of entries whose key hash matches and whose time is within [begin, end], newest first. */
+  selectPhyOffsets(out: number[], keyHash: number, maxNum: number, begin: number, end: number): void {
+    const h = this.header;
+    let cur = this.slotValue(keyHash % this.slotNum);
+    const entriesAt = INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE;
+    const e = Buffer.allocUnsafe(INDEX_ENTRY_SIZE);
+    let guard = 0;
+    while (cur > INVALID_INDEX && cur < h.indexCount && out.length < maxNum && guard++ < this.indexNum) {
+      readAt(this.fd, entriesAt + cur * INDEX_ENTRY_SIZE, INDEX_ENTRY_SIZE, e);
+      const hash = e.readInt32BE(0);
+      const phy = readLong(e, 4);
+      const timeDiff = e.readInt32BE(12);
+      const prev = e.readInt32BE(16);
+      if (timeDiff < 0) break;
+      const t = h.beginTimestamp + timeDiff * 1000;
+      if (hash === keyHash && t >= begin && t <= end) out.push(phy);
+      if (prev <= INVALID_INDEX || prev > h.indexCount || prev === cur || t < begin) break;
+      cur = prev;
+    }
+  }
+
+  close(): void {
+    try { fs.closeSync(this.fd); } catch { /* already closed */ }
+  }
+
+  destroy(): void {
+    this.close();
+    fs.rmSync(this.file, { force: true });
+  }
+}

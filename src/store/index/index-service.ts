@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { javaStringHashCode } from '../../common/tags.js';
+import { ensureDir } from '../file-util.js';
+import { IndexFile, indexKeyHash } from './index-file.js';
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+/** Index file name: local time yyyyMMddHHmmssSSS. */
+export function indexFileName(t: number): string {
+  const d = new Date(t);
+  return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}${pad(d.getHours())}${pad(d.getMinutes())}` +
+    `${pad(d.getSeconds())}${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** The index files of a store: key → commitlog offsets (storage.md §8). */
+export class IndexService {
+  files: IndexFile[] = [];
+  readonly dir: string;
+
+  constructor(root: string, readonly slotNum: number, readonly indexNum: number, readonly now: () => number) {
+    this.dir = path.join(root, 'index');
+  }
+
+  /** Loads index files; after a crash, files newer than the checkpoint's index timestamp are dropped. */
+  load(abnormal: boolean, indexMsgTimestamp: number): void {
+    if (!fs.existsSync(this.dir)) return;
+    const names = fs.readdirSync(this.dir).filter((n) => /^\d{17}$/.test(n)).sort();
+    for (const n of names) {
+      const file = path.join(this.dir, n);
+      const f = new IndexFile(file, this.slotNum, this.indexNum, false);
+      if (abnormal && f.header.endTimestamp > indexMsgTimestamp) {
+        f.destroy();
+        continue;
+      }
+      this.files.push(f);
+    }
+  }
+
+  last(): IndexFile | undefined {
+    return this.files[this.files.length - 1];
+  }
+
+  /** End commitlog offset covered by the index (records before it are already indexed). */
+  endPhyOffset(): number {
+    return this.last()?.header.endPhyOffset ?? 0;
+  }
+
+  private writable(): IndexFile {
+    let f = this.last();
+    if (f && !f.isFull()) return f;
+    ensureDir(this.dir);
+    let t = this.now();
+    let name = indexFileName(t);
+    while (fs.existsSync(path.join(this.dir, name))) name = indexFileName(++t);
+    if (f) f.flush();
+    const prev = f ? { phy: f.header.endPhyOffset, ts: f.header.endTimestamp } : undefined;
+    f = new IndexFile(path.join(this.dir, name), this.slotNum, this.indexNum, true, prev);
+    this.files.push(f);
+    return f;
+  }
+
+  /** Index keys of one record: UNIQ_KEY and each space-separated KEYS token, as "topic#key". */
+  buildIndex(topic: string, properties: Record<string, string>, phyOffset: number, storeTimestamp: number): void {
+    const last = this.last();
+    if (last && phyOffset < last.header.endPhyOffset) return;
+    const uniq = properties.UNIQ_KEY;
+    if (uniq) this.putKey(`${topic}#${uniq}`, phyOffset, storeTimestamp);
+    const keys = properties.KEYS;
+    if (keys) {
+      for (const k of keys.split(' ')) if (k.length > 0) this.putKey(`${topic}#${k}`, phyOffset, storeTimestamp);
+    }
+  }
+
+  private putKey(key: string, phyOffset: number, storeTimestamp: number): void {
+    const hash = indexKeyHash(javaStringHashCode(key));
+    let f = this.writable();
+    if (!f.putKey(hash, phyOffset, storeTimestamp)) {
+      f.commitEntries();
+      f = this.writable();
+      f.putKey(hash, phyOffset, storeTimestamp);
+    }
+  }
+
+  commit(): void {
+    const f = this.last();
+    if (f) f.commitEntries();
+    for (const x of this.files) x.commitEntries();
+  }
+
+  query(topic: string, key: string, maxNum: number, begin: number, end: number): number[] {
+    const out: number[] = [];
+    const hash = indexKeyHash(javaStringHashCode(`${topic}#${key}`));
+    for (let i = this.files.length - 1; i >= 0 && out.length < maxNum; i--) {
+      const f = this.files[i];
+      if (f.isTimeMatched(begin, end)) f.selectPhyOffsets(out, hash, maxNum, begin, end);
+      if (f.header.beginTimestamp < begin) break;
+    }
+    return out;
+  }
+
+  /** Flushes dirty files; returns the end timestamp now durable (for the checkpoint). */
+  flush(): number {
+    for (const f of this.files) if (f.isDirty()) f.flush();
+    return this.last()?.header.endTimestamp ?? 0;
+  }
+
+  /** Deletes files (never the last) whose endPhyOffset is below the commitlog min offset. */
+  deleteExpired(phyMinOffset: number): number {
+    let n = 0;
+    while (this.files.length > 1 && this.files[0].header.endPhyOffset < phyMinOffset) {
+      this.files.shift()!.destroy();
+      n++;
+    }
+    return n;
+  }
+
+  /** Drops files covering records at or beyond phyOffset (recovery cut the commitlog before them). */
+  truncateBeyond(phyOffset: number): void {
+    while (this.files.length && this.files[this.files.length - 1].header.endPhyOffset >= phyOffset) {
+      this.files.pop()!.destroy();
+    }
+  }
+
+  close(): void {
+    for (const f of this.files) f.close();
+  }
+}
