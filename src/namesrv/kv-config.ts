@@ -1,8 +1,9 @@
 /**
  * The name server's KV config (namespace -> key -> value), persisted as Apache's kvConfig.json:
- * `{"configTable":{"ns":{"k":"v"}}}` in fastjson pretty format, written to a temp file then renamed.
+ * `{"configTable":{"ns":{"k":"v"}}}` (compact, as KVConfigSerializeWrapper.toJson()), written the way
+ * MixAll.string2File does: new content to `<file>.tmp`, the old file kept as `<file>.bak`, then a rename.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseFastjson, stringifyFastjson } from '../common/fastjson.js';
 import type { Logger } from '../common/logger.js';
@@ -60,11 +61,12 @@ export class KVConfigManager {
   private persist(): void {
     const configTable: Record<string, Record<string, string>> = {};
     for (const [ns, m] of this.table) configTable[ns] = Object.fromEntries(m);
-    const text = stringifyFastjson({ configTable }, { pretty: true });
+    const text = stringifyFastjson({ configTable });
     try {
       mkdirSync(dirname(this.path), { recursive: true });
       const tmp = `${this.path}.tmp`;
       writeFileSync(tmp, text);
+      if (existsSync(this.path)) copyFileSync(this.path, `${this.path}.bak`);
       renameSync(tmp, this.path);
     } catch (e) {
       this.logger.error(`persist kvconfig Exception, ${this.path}: ${e instanceof Error ? e.message : String(e)}`);
