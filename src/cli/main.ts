@@ -31,6 +31,13 @@ export async function buildProgram(): Promise<Command> {
   const groups: Array<{ register(program: Command, start: Command, stop: Command): void }> = await Promise.all([
     import('./commands/namesrv-start.js'),
     import('./commands/topic.js'),
+    import('./commands/group.js'),
+    import('./commands/consumer.js'),
+    import('./commands/producer.js'),
+    import('./commands/cluster.js'),
+    import('./commands/broker.js'),
+    import('./commands/namesrv.js'),
+    import('./commands/kv.js'),
   ]);
   for (const g of groups) g.register(program, start, stop);
   return program;

@@ -53,3 +53,17 @@ export function messageToJson(m: MessageExt): MessageJson {
     body: m.body.toString('utf8'),
   };
 }
+
+/**
+ * MQVersion.getVersionDesc for releases from V4_9_4 (ordinal 401) on: from there every x.y.z (z 0..9, y 0..9)
+ * has a SNAPSHOT ordinal and a release ordinal (V5_0_0 = 413, V5_3_3 = 479). Older ordinals print as numbers.
+ */
+export function versionDesc(ordinal: number): string {
+  if (!Number.isInteger(ordinal) || ordinal < 401) return String(ordinal);
+  const snapshot = (ordinal - 401) % 2 === 1;
+  const idx = Math.ceil((ordinal - 401) / 2) + 494; // 4.9.4 is the 494th x.y.z counted from 0.0.0
+  const major = Math.floor(idx / 100);
+  const minor = Math.floor((idx % 100) / 10);
+  const patch = idx % 10;
+  return `V${major}_${minor}_${patch}${snapshot ? '_SNAPSHOT' : ''}`;
+}

@@ -24,6 +24,8 @@ export function renderTable(head: string[], rows: Array<Array<string | number | 
   const table = new Table({
     head: head.map((h) => c.bold(h)),
     style: { head: [], border: [] },
+    // no rule between rows: long listings stay readable
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
   for (const r of rows) table.push(r.map((v) => (v === undefined || v === null ? '' : String(v))));
   return table.toString();
