@@ -299,6 +299,26 @@ export class MessageStore {
     return u ? this.storeTimeAt(u.phyOffset) : -1;
   }
 
+  /** Units [from, from + count) of one consume queue (QUERY_CONSUME_QUEUE); null when the queue does not exist. */
+  getConsumeQueueUnits(topic: string, queueId: number, from: number, count: number):
+    { minOffset: number; maxOffset: number; units: Array<{ queueOffset: number; phyOffset: number; size: number; tagsCode: number }> } | null {
+    const cq = this.disp.find(topic, queueId);
+    if (!cq) return null;
+    const minOffset = cq.minOffsetInQueue();
+    const maxOffset = cq.maxOffsetInQueue();
+    const units: Array<{ queueOffset: number; phyOffset: number; size: number; tagsCode: number }> = [];
+    let at = Math.max(from, minOffset);
+    const end = Math.min(from + count, maxOffset);
+    while (at < end) {
+      // readUnits stops at a segment end: continue from where it stopped
+      const got = cq.readUnits(at, end - at);
+      if (got.length === 0) break;
+      units.push(...got);
+      at += got.length;
+    }
+    return { minOffset, maxOffset, units };
+  }
+
   async getCommitLogOffsetInQueue(topic: string, queueId: number, offset: number): Promise<number> {
     return this.disp.find(topic, queueId)?.readUnit(offset)?.phyOffset ?? 0;
   }
