@@ -38,6 +38,9 @@ export async function buildProgram(): Promise<Command> {
     import('./commands/broker.js'),
     import('./commands/namesrv.js'),
     import('./commands/kv.js'),
+    import('./commands/store.js'),
+    import('./commands/msg.js'),
+    import('./commands/offset.js'),
   ]);
   for (const g of groups) g.register(program, start, stop);
   return program;

@@ -85,6 +85,9 @@ export function recover(cl: CommitLog, disp: Dispatcher, cp: Checkpoint, abnorma
   cl.q.truncateTo(end);
   cl.writeOffset = cl.flushedOffset = end;
   report.endOffset = end;
+  // Nothing after the cut may be claimed as flushed.
+  if (cp.physicMsgTimestamp > cl.lastStoreTimestamp) cp.physicMsgTimestamp = cl.lastStoreTimestamp;
+  if (cp.logicsMsgTimestamp > cl.lastStoreTimestamp) cp.logicsMsgTimestamp = cl.lastStoreTimestamp;
   for (const cq of disp.cqs.values()) cq.truncateDirty(end);
   const idx = disp.index;
   if (idx) {
