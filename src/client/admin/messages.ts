@@ -13,8 +13,8 @@ export const MAX_QUERY_NUM = 64;
 export function isOffsetMsgId(id: string): boolean {
   if (!/^[0-9A-Fa-f]+$/.test(id) || (id.length !== 32 && id.length !== 56)) return false;
   try {
-    decodeOffsetMsgId(id);
-    return true;
+    const port = Number(decodeOffsetMsgId(id).address.split(':').pop());
+    return port > 0 && port <= 65535;
   } catch {
     return false;
   }
@@ -69,7 +69,8 @@ export async function findMessage(admin: MQAdminCore, id: string, topic?: string
     try {
       return await viewMessageByOffsetId(admin, id, topic);
     } catch (e) {
-      if (!(e instanceof NotFoundError) || !topic) throw e;
+      // a unique key is 32 hex digits too: with a topic, fall back to looking it up as one
+      if (!topic || !(e instanceof Error)) throw e;
     }
   }
   if (!topic) throw new AdminError(`${id} is not an offset message id; give the topic (-t) to look it up as a unique key`);
