@@ -65,7 +65,8 @@ export class IndexService {
   /** Index keys of one record: UNIQ_KEY and each space-separated KEYS token, as "topic#key". */
   buildIndex(topic: string, properties: Record<string, string>, phyOffset: number, storeTimestamp: number): void {
     const last = this.last();
-    if (last && phyOffset < last.header.endPhyOffset) return;
+    // Already indexed (recovery re-dispatch): Apache skips offsets below endPhyOffset; the record at it too.
+    if (last && (phyOffset < last.header.endPhyOffset || (phyOffset === last.header.endPhyOffset && last.header.indexCount > 1))) return;
     const uniq = properties.UNIQ_KEY;
     if (uniq) this.putKey(`${topic}#${uniq}`, phyOffset, storeTimestamp);
     const keys = properties.KEYS;
@@ -98,7 +99,7 @@ export class IndexService {
       if (f.isTimeMatched(begin, end)) f.selectPhyOffsets(out, hash, maxNum, begin, end);
       if (f.header.beginTimestamp < begin) break;
     }
-    return out;
+    return [...new Set(out)];
   }
 
   /** Flushes dirty files; returns the end timestamp now durable (for the checkpoint). */
