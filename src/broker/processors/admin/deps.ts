@@ -138,8 +138,8 @@ export interface StatsPort {
   getMessageEntireTimeMax?(): number;
   /** Put latency percentile in ms (0.99, 0.999). */
   putLatency?(quantile: number): number;
-  /** Counts of put latencies in Apache's 13 buckets ([<=0ms] ... [10s~]). */
-  putMessageDistributeTime?(): number[];
+  /** putMessageDistributeTime text: put counts per latency range ("[0~1ms]:5 [1~5ms]:2 ..."). */
+  putMessageDistributeText?(): string;
   sendQueueSize?(): number;
   pullQueueSize?(): number;
   /** Delay level -> next offset to deliver (schedule service). */

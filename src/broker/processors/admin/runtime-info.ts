@@ -86,8 +86,7 @@ export async function buildRuntimeInfo(deps: AdminDeps, now = Date.now()): Promi
   t.putMessageTimesTotal = String(putTimes);
   t.putMessageFailedTimes = n(st.putMessageFailedTimes);
   t.putMessageSizeTotal = String(putSize);
-  const dist = st.putMessageDistributeTime?.() ?? [];
-  t.putMessageDistributeTime = DISTRIBUTE_BUCKETS.map((b, i) => `${b}:${dist[i] ?? 0} `).join('');
+  t.putMessageDistributeTime = st.putMessageDistributeText?.() ?? DISTRIBUTE_BUCKETS.map((b) => `${b}:0 `).join('');
   t.putMessageAverageSize = javaDoubleString(putSize / putTimes);
   t.dispatchMaxBuffer = '0';
   t.getMessageEntireTimeMax = n(st.getMessageEntireTimeMax);
