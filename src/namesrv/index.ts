@@ -98,6 +98,7 @@ export async function startNamesrv(opts: StartNamesrvOptions = {}): Promise<Name
     kv,
     config,
     logger,
+    startedAt: Date.now(),
     onConfigUpdated(keys) {
       if (keys.length === 0) return;
       logger.info(`namesrv config updated: ${keys.join(', ')}`);

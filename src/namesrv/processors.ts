@@ -60,6 +60,8 @@ export interface NamesrvContext {
   kv: KVConfigManager;
   config: NamesrvConfig;
   logger: Logger;
+  /** Start time in ms (needWaitForService window). */
+  startedAt: number;
   /** Called after UPDATE_NAMESRV_CONFIG changed keys (re-arm timers, persist). */
   onConfigUpdated(keys: string[]): void;
 }
@@ -101,6 +103,7 @@ export function registerNamesrvProcessors(server: RemotingServer, ctx: NamesrvCo
       topicConfigWrapper: body.topicConfigSerializeWrapper,
       filterServerList: body.filterServerList,
       channel: ch,
+      deleteMissingTopics: config.deleteTopicWithBrokerRegistration,
     });
     let orderConf: Buffer | undefined;
     if (config.returnOrderTopicConfigToBroker) {
@@ -133,6 +136,10 @@ export function registerNamesrvProcessors(server: RemotingServer, ctx: NamesrvCo
 
   on(RequestCode.GET_ROUTEINFO_BY_TOPIC, (req) => {
     const h = decodeRequired(GetRouteInfoRequestHeader, req.extFields);
+    // 5.x: brokers get time to re-register after a restart before clients are given routes
+    if (config.needWaitForService && Date.now() - ctx.startedAt < config.waitSecondsForService * 1000) {
+      return fail(ResponseCode.SYSTEM_ERROR, 'name server not ready');
+    }
     const rd = routes.pickupTopicRouteData(h.topic!);
     if (!rd) {
       return fail(ResponseCode.TOPIC_NOT_EXIST, `No topic route info in name server for the topic: ${h.topic}${suggestTodo(APPLY_TOPIC_URL)}`);

@@ -51,6 +51,8 @@ export interface RegisterBrokerParams {
   topicConfigWrapper?: TopicConfigSerializeWrapper;
   filterServerList?: string[];
   channel?: LiveChannel;
+  /** namesrv deleteTopicWithBrokerRegistration: topics the master no longer reports lose its queue data. */
+  deleteMissingTopics?: boolean;
 }
 
 export interface RegisterBrokerResult {
@@ -132,6 +134,14 @@ export class RouteInfoManager {
     const wrapper = p.topicConfigWrapper;
     if (wrapper && (isMaster || isPrimeSlave)) {
       const changed = this.isBrokerTopicConfigChanged(p.clusterName, p.brokerAddr, wrapper.dataVersion);
+      if (p.deleteMissingTopics && isMaster && (changed || registerFirst)) {
+        for (const [topic, m] of [...this.topicQueueTable]) {
+          if (!m.has(p.brokerName) || wrapper.topicConfigTable[topic] !== undefined) continue;
+          m.delete(p.brokerName);
+          this.logger.info(`broker ${p.brokerName} no longer has topic ${topic}, its queue data removed`);
+          if (m.size === 0) this.topicQueueTable.delete(topic);
+        }
+      }
       for (const tc of Object.values(wrapper.topicConfigTable)) {
         if (registerFirst || changed || !this.topicQueueTable.get(tc.topicName)?.has(p.brokerName)) {
           // an acting master (prime slave) serves reads only
