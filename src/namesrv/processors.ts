@@ -140,7 +140,7 @@ export function registerNamesrvProcessors(server: RemotingServer, ctx: NamesrvCo
     if (config.needWaitForService && Date.now() - ctx.startedAt < config.waitSecondsForService * 1000) {
       return fail(ResponseCode.SYSTEM_ERROR, 'name server not ready');
     }
-    const rd = routes.pickupTopicRouteData(h.topic!);
+    const rd = routes.pickupTopicRouteData(h.topic!, { supportActingMaster: config.supportActingMaster });
     if (!rd) {
       return fail(ResponseCode.TOPIC_NOT_EXIST, `No topic route info in name server for the topic: ${h.topic}${suggestTodo(APPLY_TOPIC_URL)}`);
     }

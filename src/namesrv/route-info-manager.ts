@@ -304,7 +304,7 @@ export class RouteInfoManager {
     return removed;
   }
 
-  pickupTopicRouteData(topic: string): TopicRouteData | undefined {
+  pickupTopicRouteData(topic: string, opts: { supportActingMaster?: boolean } = {}): TopicRouteData | undefined {
     const queues = this.topicQueueTable.get(topic);
     if (!queues || queues.size === 0) return undefined;
     const rd: TopicRouteData = { queueDatas: [], brokerDatas: [], filterServerTable: {} };
@@ -319,6 +319,16 @@ export class RouteInfoManager {
       }
     }
     if (rd.brokerDatas.length === 0) return undefined;
+    if (opts.supportActingMaster) {
+      // 5.x acting master: with the master gone, the lowest slave is shown to clients as id 0
+      for (const bd of rd.brokerDatas) {
+        if (!bd.enableActingMaster || bd.brokerAddrs.size === 0 || bd.brokerAddrs.has(0)) continue;
+        const minId = Math.min(...bd.brokerAddrs.keys());
+        const addr = bd.brokerAddrs.get(minId)!;
+        bd.brokerAddrs.delete(minId);
+        bd.brokerAddrs = new Map([[0, addr], ...bd.brokerAddrs]);
+      }
+    }
     const mapping = this.topicQueueMappingInfoTable.get(topic);
     if (mapping && mapping.size > 0) rd.topicQueueMappingByBroker = Object.fromEntries(mapping);
     return rd;

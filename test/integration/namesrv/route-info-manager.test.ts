@@ -116,3 +116,17 @@ describe('RouteInfoManager', () => {
     expect(rim.getHasUnitSubUnUnitTopics()).toEqual(['US']);
   });
 });
+
+describe('RouteInfoManager acting master', () => {
+  it('shows the lowest slave as id 0 only when supported and enabled', () => {
+    const rim = new RouteInfoManager();
+    rim.registerBroker({ clusterName: 'C', brokerName: 'a', brokerId: 0, brokerAddr: 'm:1', enableActingMaster: true, topicConfigWrapper: wrapper(1, [['T', 4, 4]]) });
+    rim.registerBroker({ clusterName: 'C', brokerName: 'a', brokerId: 2, brokerAddr: 's2:1', enableActingMaster: true });
+    rim.registerBroker({ clusterName: 'C', brokerName: 'a', brokerId: 1, brokerAddr: 's1:1', enableActingMaster: true });
+    rim.unregisterBroker('C', 'm:1', 'a', 0);
+    expect([...rim.pickupTopicRouteData('T')!.brokerDatas[0].brokerAddrs.entries()]).toEqual([[1, 's1:1'], [2, 's2:1']]);
+    expect([...rim.pickupTopicRouteData('T', { supportActingMaster: true })!.brokerDatas[0].brokerAddrs.entries()]).toEqual([[0, 's1:1'], [2, 's2:1']]);
+    // the registry itself is unchanged
+    expect([...rim.brokerAddrTable.get('a')!.brokerAddrs.keys()]).toEqual([1, 2]);
+  });
+});
