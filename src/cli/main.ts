@@ -30,6 +30,7 @@ export async function buildProgram(): Promise<Command> {
   // Each command group registers itself; the list grows as groups land.
   const groups: Array<{ register(program: Command, start: Command, stop: Command): void }> = await Promise.all([
     import('./commands/namesrv-start.js'),
+    import('./commands/start.js'),
     import('./commands/topic.js'),
     import('./commands/group.js'),
     import('./commands/consumer.js'),
@@ -41,6 +42,9 @@ export async function buildProgram(): Promise<Command> {
     import('./commands/store.js'),
     import('./commands/msg.js'),
     import('./commands/offset.js'),
+    import('./commands/wait-ready.js'),
+    import('./commands/context.js'),
+    import('./commands/completion.js'),
   ]);
   for (const g of groups) g.register(program, start, stop);
   return program;
