@@ -23,6 +23,10 @@ import { NamesrvRegistration, parseNamesrvAddrs } from './registration.js';
 import { BrokerStats } from './stats.js';
 import { SubscriptionGroupManager } from './subscription-group-manager.js';
 import { TopicConfigManager } from './topic-config-manager.js';
+import { installFilter } from './filter/install.js';
+import { installRetry } from './processors/retry/install.js';
+import { installSchedule } from './schedule/install.js';
+import { installTransactions } from './transaction/install.js';
 
 export interface StartBrokerOptions {
   /** A complete config (wins over everything below). */
@@ -130,6 +134,11 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Broker
   registerOffsetProcessors(server, ctx);
   registerClientProcessors(server, ctx);
   registerAdminProcessors(server, ctx);
+  // delayed/timer, transactions, SQL92 filter, retry/DLQ (issue 6); transactions first: half messages skip delays
+  installTransactions(ctx);
+  installSchedule(ctx);
+  installFilter(ctx);
+  installRetry(ctx);
   const stopHousekeeping = startClientHousekeeping(server, ctx);
 
   store.onMessageArrived((topic, queueId, queueOffset, tagsCode, _ts, properties) => {
