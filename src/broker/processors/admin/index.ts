@@ -35,10 +35,19 @@ export function adminDepsFromContext(ctx: BrokerContext): AdminDeps {
     return Number(ctx.stats.tpsTriple(kind).split(' ')[i < 0 ? 0 : i]) || 0;
   };
   return {
-    brokerName: ctx.config.brokerName,
-    clusterName: ctx.config.brokerClusterName,
-    brokerAddr: ctx.brokerAddr,
-    startTime: ctx.startTime,
+    // read at call time: the address is only known once the server is bound
+    get brokerName() {
+      return ctx.config.brokerName;
+    },
+    get clusterName() {
+      return ctx.config.brokerClusterName;
+    },
+    get brokerAddr() {
+      return ctx.brokerAddr;
+    },
+    get startTime() {
+      return ctx.startTime;
+    },
     isSlave: () => ctx.config.brokerRole === 'SLAVE',
     logger: ctx.logger,
     topics: {
