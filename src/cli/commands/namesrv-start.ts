@@ -182,7 +182,10 @@ export function registerStartNamesrv(startCmd: Command): void {
     .option('--scan-interval-ms <ms>', 'how often to look for silent brokers (default 5000)')
     .option('-d, --detach', 'run in the background; pid and log under ~/.mqctl (MQCTL_HOME)')
     .action(
-      run(async (opts: StartOptions) => {
+      run(async (_local: StartOptions, cmd: Command) => {
+        // `start` itself has standalone options (-p/--port, --log-file, -d/--detach) that commander may bind to the
+        // parent when they follow `namesrv`; merged here, the ones given to namesrv win
+        const opts = cmd.optsWithGlobals<StartOptions>();
         if (opts.detach) {
           const i = process.argv.indexOf('namesrv');
           await runDetached(opts, i >= 0 ? process.argv.slice(i + 1) : []);
