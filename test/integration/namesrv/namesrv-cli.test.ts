@@ -46,7 +46,7 @@ beforeAll(async () => {
   });
   expect(line).toBe(`127.0.0.1:${port}`);
   namesrv = line;
-});
+}, 180_000);
 
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -152,5 +152,57 @@ describe('mqctl start namesrv (child process)', () => {
     const put = await c.invoke(namesrv, RemotingCommand.createRequest(100, { namespace: 'ORDER_TOPIC_CONFIG', key: 'TopicOrder', value: 'broker-a:4' }), 5000);
     expect(put.code).toBe(0);
     expect(JSON.parse(readFileSync(join(tmp, 'kvConfig.json'), 'utf8'))).toEqual({ configTable: { ORDER_TOPIC_CONFIG: { TopicOrder: 'broker-a:4' } } });
+  });
+});
+
+describe('mqctl start namesrv --detach / mqctl stop namesrv', () => {
+  it('runs in the background with a pid file under MQCTL_HOME and stops cleanly', async () => {
+    const { execFile } = await import('node:child_process');
+    const { existsSync } = await import('node:fs');
+    const home = mkdtempSync(join(tmpdir(), 'mqctl-detach-'));
+    const run = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+      new Promise((resolve) => {
+        execFile(process.execPath, [join(ROOT, 'bin/mqctl.js'), ...args], { env: { ...process.env, MQCTL_HOME: home }, timeout: 30_000 }, (err, stdout, stderr) => {
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+        });
+      });
+    try {
+      const port = await freePort();
+      const conf = join(home, 'ns.conf');
+      writeFileSync(conf, `kvConfigPath=${join(home, 'kv.json')}\nconfigStorePath=${join(home, 'ns.properties')}\n`);
+      const started = await run(['start', 'namesrv', '--port', String(port), '--listen', '127.0.0.1', '--config', conf, '--detach']);
+      expect(started.code).toBe(0);
+      expect(started.stdout).toContain(`namesrv listening on 127.0.0.1:${port}`);
+      const pid = Number(readFileSync(join(home, 'namesrv.pid'), 'utf8').trim());
+      expect(pid).toBeGreaterThan(0);
+      expect(() => process.kill(pid, 0)).not.toThrow();
+
+      const c = client();
+      const ci = await getClusterInfo(c, `127.0.0.1:${port}`);
+      expect(ci.info.clusterAddrTable).toEqual({});
+      c.close();
+
+      const again = await run(['start', 'namesrv', '--port', String(port), '--detach']);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('already running');
+
+      const stopped = await run(['stop', 'namesrv']);
+      expect(stopped.code).toBe(0);
+      expect(stopped.stdout).toContain(`namesrv (pid ${pid}) stopped`);
+      expect(() => process.kill(pid, 0)).toThrow();
+      expect(existsSync(join(home, 'namesrv.pid'))).toBe(false);
+      expect(readFileSync(join(home, 'namesrv.log'), 'utf8')).toMatch(/received SIGTERM/);
+
+      const none = await run(['stop', 'namesrv']);
+      expect(none.code).toBe(4);
+    } finally {
+      try {
+        const pid = Number(readFileSync(join(home, 'namesrv.pid'), 'utf8').trim());
+        if (pid > 0) process.kill(pid, 'SIGKILL');
+      } catch {
+        // not running
+      }
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
