@@ -45,6 +45,8 @@ export async function buildProgram(): Promise<Command> {
     import('./commands/wait-ready.js'),
     import('./commands/context.js'),
     import('./commands/completion.js'),
+    import('./commands/send.js'),
+    import('./commands/consume.js'),
   ]);
   for (const g of groups) g.register(program, start, stop);
   return program;

@@ -42,7 +42,8 @@ export class ConsumeConcurrentlyService {
   }
 
   private async consume(msgs: MessageExt[], pq: ProcessQueue, mq: MessageQueue): Promise<void> {
-    if (pq.dropped) return;
+    // once the consumer stops, cached messages stay unconsumed (and their offsets uncommitted)
+    if (pq.dropped || !this.host.isRunning()) return;
     this.host.prepareForConsume(msgs);
     const ctx: ConsumeConcurrentlyContext = { messageQueue: { ...mq }, delayLevelWhenNextConsume: 0, ackIndex: ACK_ALL };
     const begin = Date.now();

@@ -71,6 +71,8 @@ export interface PushConsumerOptions extends ClientOptions {
   localOffsetStoreDir?: string;
   /** How long close() waits for running listener calls (default 5000 ms). */
   awaitTerminationMillisWhenShutdown?: number;
+  /** Commit offsets to the broker / local file (default true; false = read-only peek). */
+  commitOffsets?: boolean;
 }
 
 const innerProducers = new WeakMap<MQClientInstance, Producer>();
@@ -99,6 +101,8 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
   private service?: ConsumeConcurrentlyService | ConsumeOrderlyService;
   private state: 'created' | 'running' | 'stopping' | 'closed' = 'created';
   private readonly abort = new AbortController();
+  private closing?: Promise<void>;
+  private readonly commitOffsets: boolean;
   private paused = false;
   private startTimestamp = 0;
 
@@ -111,6 +115,7 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
     this.consumeFromWhere = opts.consumeFromWhere ?? 'CONSUME_FROM_LAST_OFFSET';
     this.consumeMessageBatchMaxSize = opts.consumeMessageBatchMaxSize ?? 1;
     this.suspendCurrentQueueTimeMillis = opts.suspendCurrentQueueTimeMillis ?? 1000;
+    this.commitOffsets = opts.commitOffsets ?? true;
     this.instance = MQClientInstance.getOrCreate(opts);
     this.rebalancer = new Rebalancer(this.instance, this.group, opts.allocateStrategy ?? allocateAveragely, {
       messageModel: () => this.messageModel,
@@ -197,8 +202,16 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
     this.instance.rebalanceImmediately();
   }
 
-  /** Stops pulling, waits for running listener calls, commits offsets, unregisters from the brokers. */
-  async shutdown(): Promise<void> {
+  /**
+   * Stops pulling and handing out messages (at once), waits for running listener calls, commits offsets,
+   * unregisters from the brokers. Messages pulled but not handed out stay uncommitted. Idempotent.
+   */
+  shutdown(): Promise<void> {
+    this.closing ??= this.doShutdown();
+    return this.closing;
+  }
+
+  private async doShutdown(): Promise<void> {
     if (this.state !== 'running') {
       this.state = 'closed';
       return;
@@ -207,10 +220,12 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
     this.abort.abort();
     await this.service?.idle(this.o.awaitTerminationMillisWhenShutdown ?? 5000);
     const assigned = this.rebalancer.assignedQueues();
-    try {
-      await this.offsetStore.persistAll(assigned, true);
-    } catch (e) {
-      this.instance.logger.warn(`final offset commit failed: ${(e as Error).message}`);
+    if (this.commitOffsets) {
+      try {
+        await this.offsetStore.persistAll(assigned, true);
+      } catch (e) {
+        this.instance.logger.warn(`final offset commit failed: ${(e as Error).message}`);
+      }
     }
     if (this.orderlyListener && this.messageModel === 'CLUSTERING') await this.rebalancer.unlockAll(false);
     for (const e of this.rebalancer.processQueueTable.values()) e.pq.dropped = true;
@@ -263,7 +278,7 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
   }
 
   async persistConsumerOffset(): Promise<void> {
-    if (this.state !== 'running') return;
+    if (this.state !== 'running' || !this.commitOffsets) return;
     await this.offsetStore.persistAll(this.rebalancer.assignedQueues());
   }
 
@@ -344,7 +359,7 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
 
   private async removeUnnecessaryMessageQueue(mq: MessageQueue, pq: ProcessQueue): Promise<boolean> {
     try {
-      await this.offsetStore.persist(mq);
+      if (this.commitOffsets) await this.offsetStore.persist(mq);
     } catch (e) {
       this.instance.logger.warn(`commit offset of released ${mqKey(mq)} failed: ${(e as Error).message}`);
     }
@@ -400,7 +415,7 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
     }
     const commitOffset = this.messageModel === 'CLUSTERING' ? await this.offsetStore.readOffset(mq, 'MEMORY') : 0;
     const sysFlag = buildPullSysFlag({
-      commitOffset: commitOffset > 0 && !found.slave,
+      commitOffset: commitOffset > 0 && !found.slave && this.commitOffsets,
       suspend: true,
       subscription: !!this.o.postSubscriptionWhenPull,
     });
@@ -446,7 +461,7 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
         this.instance.logger.warn(`the pull request offset illegal, ${mqKey(mq)} offset ${pr.nextOffset} -> ${res.nextBeginOffset}`);
         pr.nextOffset = res.nextBeginOffset;
         this.offsetStore.updateOffset(mq, res.nextBeginOffset, false);
-        await this.offsetStore.persist(mq).catch(() => undefined);
+        if (this.commitOffsets) await this.offsetStore.persist(mq).catch(() => undefined);
         return 0;
     }
   }

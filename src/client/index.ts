@@ -1,0 +1,17 @@
+// Public client API: producers, push and lite-pull consumers, and the pieces they are built from.
+export { MQClientInstance, type ConsumerInner, type ProducerInner } from './instance.js';
+export { MQClientAPI, type SendStatus, type PullStatus, type PullResponse, type SendResponse } from './api.js';
+export { type ClientOptions, buildClientId, resolveClientOptions } from './config.js';
+export { MQClientError, MQBrokerError } from './errors.js';
+export { TopicPublishInfo, toPublishInfo, toSubscribeInfo } from './route.js';
+export { mqKey, compareMq, type MessageQueue } from './message-queue.js';
+export { Producer, type ProducerOptions, type SendResult, type TransactionCheckHandler, type TransactionCheckRequest } from './producer/producer.js';
+export { createMessage, type MessageInit } from './producer/message.js';
+export { encodeBatch, decodeBatch } from './producer/batch.js';
+export { selectByHash, selectRandom, type MessageQueueSelector } from './producer/selector.js';
+export { PushConsumer, type PushConsumerOptions } from './consumer/push-consumer.js';
+export { allocateAveragely, allocateAveragelyByCircle, allocateStrategyByName, type AllocateStrategy } from './consumer/allocate.js';
+export { buildSubscriptionData, filterByTags } from './consumer/subscription.js';
+export { RemoteBrokerOffsetStore, type OffsetStore } from './consumer/offset-store.js';
+export { LocalFileOffsetStore } from './consumer/local-offset-store.js';
+export * from './consumer/types.js';
