@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RequestCode, ResponseCode } from '../../../src/protocol/codes.js';
 import {
@@ -137,6 +139,16 @@ describe('GET_BROKER_RUNTIME_INFO', () => {
     expect(Number(t.commitLogDiskRatio)).toBeLessThanOrEqual(1);
     expect(t.sendThreadPoolQueueCapacity).toBe('10000');
     expect(t.timerEnqueueTps).toBe('0.0');
+  });
+
+  it('reports schedule progress per delay level as "delayOffset,maxOffset"', async () => {
+    fs.mkdirSync(path.join(h.dir, 'config'), { recursive: true });
+    fs.writeFileSync(path.join(h.dir, 'config', 'delayOffset.json'), '{"offsetTable":{1:0,3:1}}');
+    await h.put('SCHEDULE_TOPIC_XXXX', 2, 'delayed');
+    await h.put('SCHEDULE_TOPIC_XXXX', 2, 'delayed');
+    const t = decodeKVTable((await h.call(RequestCode.GET_BROKER_RUNTIME_INFO)).body!).table;
+    expect(t.scheduleMessageOffset_3).toBe('1,2');
+    expect(t.scheduleMessageOffset_1).toBe('0,0');
   });
 });
 

@@ -3,7 +3,10 @@
  * are written against, registers every admin request code (and Apache's not-supported default), and plugs the
  * rebalance lock manager into the context (`isGroupLocked`, used by the retry path for orderly groups).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { nextDataVersion, newDataVersion, type DataVersion } from '../../../protocol/route.js';
+import { parseDelayOffsetJson } from '../../schedule/delay-offset-table.js';
 import type { RemotingServer } from '../../../remoting/server.js';
 import { applyProperties, configToProperties } from '../../config.js';
 import type { BrokerContext, ConsumerGroupInfo } from '../../context.js';
@@ -146,6 +149,15 @@ export function adminDepsFromContext(ctx: BrokerContext): AdminDeps {
       putMessageSizeTotal: () => ctx.stats.putBytesTotal,
       putLatency: (q) => ctx.stats.putLatencyPercentile(q * 100),
       putMessageDistributeText: () => ctx.stats.putDistributeText(),
+      // the schedule service keeps its table to itself; its file is at most flushDelayOffsetInterval old
+      delayOffsets: () => {
+        try {
+          const file = path.join(ctx.config.storePathRootDir, 'config', 'delayOffset.json');
+          return parseDelayOffsetJson(fs.readFileSync(file, 'utf8')).offsets;
+        } catch {
+          return new Map<number, number>();
+        }
+      },
     },
     config: {
       properties: () => ({
