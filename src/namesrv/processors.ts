@@ -14,6 +14,7 @@ import {
   decodeDataVersion,
   decodeRegisterBrokerBody,
   decodeTopicRouteData,
+  encodeBrokerMemberGroupBody,
   encodeClusterInfo,
   encodeDataVersion,
   encodeTopicRouteData,
@@ -24,6 +25,7 @@ import {
   BrokerHeartbeatRequestHeader,
   DeleteKVConfigRequestHeader,
   DeleteTopicFromNamesrvRequestHeader,
+  GetBrokerMemberGroupRequestHeader,
   GetKVConfigRequestHeader,
   GetKVConfigResponseHeader,
   GetKVListByNamespaceRequestHeader,
@@ -156,6 +158,12 @@ export function registerNamesrvProcessors(server: RemotingServer, ctx: NamesrvCo
     const h = decodeRequired(RegisterTopicRequestHeader, req.extFields);
     if (req.body && req.body.length > 0) routes.registerTopic(h.topic!, decodeTopicRouteData(req.body).queueDatas);
     return ok();
+  });
+
+  on(RequestCode.GET_BROKER_MEMBER_GROUP, (req) => {
+    const h = decodeRequired(GetBrokerMemberGroupRequestHeader, req.extFields);
+    const bd = routes.brokerAddrTable.get(h.brokerName!);
+    return ok(undefined, encodeBrokerMemberGroupBody({ cluster: h.clusterName!, brokerName: h.brokerName!, brokerAddrs: new Map(bd?.brokerAddrs ?? []) }));
   });
 
   on(RequestCode.GET_BROKER_CLUSTER_INFO, () => ok(undefined, encodeClusterInfo(routes.getAllClusterInfo())));

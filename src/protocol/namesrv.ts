@@ -191,5 +191,14 @@ export const AddWritePermOfBrokerResponseHeader = defineHeader<AddWritePermOfBro
   addTopicCount: { type: 'int', required: true },
 });
 
+export interface GetBrokerMemberGroupRequestHeader {
+  clusterName?: string;
+  brokerName?: string;
+}
+export const GetBrokerMemberGroupRequestHeader = defineHeader<GetBrokerMemberGroupRequestHeader>({
+  clusterName: { type: 'string', required: true },
+  brokerName: { type: 'string', required: true },
+});
+
 /** Namespace of the KV config holding `topic -> "brokerName:queueNum;..."` for order topics. */
 export const ORDER_TOPIC_CONFIG_NAMESPACE = 'ORDER_TOPIC_CONFIG';

@@ -530,3 +530,22 @@ function parseObjectOrArray(text: string): unknown {
   if (t === 'null' || t === '') return [];
   return parseObjectBody(`{"v":${t}}`, 'filter server list').v;
 }
+
+// ---------------------------------------------------------------- BrokerMemberGroup (GET_BROKER_MEMBER_GROUP, 5.x)
+
+export interface BrokerMemberGroup {
+  cluster: string;
+  brokerName: string;
+  brokerAddrs: Map<number, string>;
+}
+
+/** GetBrokerMemberGroupResponseBody: `{"brokerMemberGroup":{"brokerAddrs":{0:"…"},"brokerName":…,"cluster":…}}`. */
+export function encodeBrokerMemberGroupBody(g: BrokerMemberGroup, opts: EncodeOptions = {}): Buffer {
+  const addrs = new Map([...g.brokerAddrs.entries()].sort((a, b) => a[0] - b[0]));
+  return encodeJson({ brokerMemberGroup: { brokerAddrs: addrs, brokerName: g.brokerName, cluster: g.cluster } }, opts);
+}
+
+export function decodeBrokerMemberGroupBody(body: Buffer | string): BrokerMemberGroup {
+  const o = asObject(parseObjectBody(body, 'GetBrokerMemberGroupResponseBody').brokerMemberGroup) ?? {};
+  return { cluster: asString(o.cluster) ?? '', brokerName: asString(o.brokerName) ?? '', brokerAddrs: brokerAddrsFromJson(o.brokerAddrs) };
+}

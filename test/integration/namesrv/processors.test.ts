@@ -12,7 +12,7 @@ import { RequestCode, ResponseCode } from '../../../src/protocol/codes.js';
 import { decodeKVTable, decodeTopicList } from '../../../src/protocol/admin.js';
 import { parseJavaProperties } from '../../../src/protocol/java-properties.js';
 import { RegisterBrokerRequestHeader } from '../../../src/protocol/namesrv.js';
-import { decodeDataVersion, encodeDataVersion, encodeRegisterBrokerBody, encodeTopicRouteData } from '../../../src/protocol/route.js';
+import { decodeBrokerMemberGroupBody, decodeDataVersion, encodeDataVersion, encodeRegisterBrokerBody, encodeTopicRouteData } from '../../../src/protocol/route.js';
 import { getClusterInfo, getRoute, registerBroker, topic } from './helpers.js';
 
 let ns: NamesrvHandle;
@@ -176,6 +176,15 @@ describe('namesrv processors', () => {
     expect(badNum.code).toBe(ResponseCode.SYSTEM_ERROR);
     expect(ns.config.enableAllTopicList).toBe(false);
     await call(RequestCode.UPDATE_NAMESRV_CONFIG, undefined, Buffer.from('enableAllTopicList=true\n'));
+  });
+
+  it('GET_BROKER_MEMBER_GROUP and BROKER_HEARTBEAT', async () => {
+    const r = await call(RequestCode.GET_BROKER_MEMBER_GROUP, { clusterName: 'C1', brokerName: 'b1' });
+    expect(r.body!.toString()).toBe('{"brokerMemberGroup":{"brokerAddrs":{0:"10.0.0.1:10911"},"brokerName":"b1","cluster":"C1"}}');
+    const none = decodeBrokerMemberGroupBody((await call(RequestCode.GET_BROKER_MEMBER_GROUP, { clusterName: 'C9', brokerName: 'zz' })).body!);
+    expect(none.brokerAddrs.size).toBe(0);
+    const hb = await call(RequestCode.BROKER_HEARTBEAT, { clusterName: 'C1', brokerAddr: '10.0.0.1:10911', brokerName: 'b1', brokerId: 0 });
+    expect(hb.code).toBe(0);
   });
 
   it('unknown codes get Apache\'s REQUEST_CODE_NOT_SUPPORTED remark', async () => {
