@@ -8,7 +8,8 @@ import path from 'node:path';
 import { nextDataVersion, newDataVersion, type DataVersion } from '../../../protocol/route.js';
 import { parseDelayOffsetJson } from '../../schedule/delay-offset-table.js';
 import type { RemotingServer } from '../../../remoting/server.js';
-import { applyProperties, configToProperties } from '../../config.js';
+import { configToProperties } from '../../config.js';
+import { applyConfigUpdate } from './config-update.js';
 import type { BrokerContext, ConsumerGroupInfo } from '../../context.js';
 import type { AdminDeps, ConsumerGroupView } from './deps.js';
 import { RebalanceLockManager } from './lock.js';
@@ -165,7 +166,7 @@ export function adminDepsFromContext(ctx: BrokerContext): AdminDeps {
         configBlackList: ctx.config.raw.configBlackList ?? 'configBlackList;brokerConfigPath',
       }),
       update: (props) => {
-        applyProperties(ctx.config, props, ctx.logger, 'UPDATE_BROKER_CONFIG');
+        applyConfigUpdate(ctx.config, props, ctx.logger);
         configVersion = nextDataVersion(configVersion);
       },
       dataVersion: () => configVersion,
