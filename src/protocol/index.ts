@@ -15,3 +15,4 @@ export * from './admin-headers.js';
 export * from './transaction.js';
 export * from './query.js';
 export * from './client.js';
+export * from './pop.js';

@@ -215,3 +215,21 @@ describe('other headers round trip', () => {
     expect(ResetOffsetRequestHeader.toFields({ topic: 'T', group: 'G' })).toEqual({ topic: 'T', group: 'G', timestamp: '0', isForce: 'false', queueId: '-1' });
   });
 });
+
+describe('POP headers (5.x)', () => {
+  it('extra info and offset info strings round trip', async () => {
+    const { encodePopExtraInfo, decodePopExtraInfo, encodePopOffsetInfo, decodePopOffsetInfo, PopMessageRequestHeader, ChangeInvisibleTimeRequestHeader } = await import('../../../src/protocol/pop.js');
+    const info = { startOffset: 10, popTime: 1700000000000, invisibleTime: 60000, reviveQid: 3, topicKind: 0 as const, brokerName: 'broker-a', queueId: 1, queueOffset: 12 };
+    const s = encodePopExtraInfo(info);
+    expect(s).toBe('10 1700000000000 60000 3 0 broker-a 1 12');
+    expect(decodePopExtraInfo(s)).toEqual(info);
+    expect(() => decodePopExtraInfo('1 2 3')).toThrow();
+    const off = '0 1 10;2 3 4,5';
+    expect(encodePopOffsetInfo(decodePopOffsetInfo(off))).toBe(off);
+    expect(decodePopOffsetInfo('1 qo2%7 3')[0]).toEqual({ topicKind: 1, queue: 'qo2%7', value: '3' });
+    const ph = { consumerGroup: 'CG', topic: 'T', queueId: -1, maxMsgNums: 32, invisibleTime: 60000, pollTime: 15000, bornTime: 5, initMode: 0, order: false };
+    expect(PopMessageRequestHeader.fromFields(PopMessageRequestHeader.toFields(ph))).toEqual(ph);
+    const ch = ChangeInvisibleTimeRequestHeader.toFields({ consumerGroup: 'CG', topic: 'T', queueId: 0, extraInfo: s, offset: 12, invisibleTime: 1000 });
+    expect(ch.invisibleTime).toBe('1000');
+  });
+});
