@@ -74,8 +74,14 @@ export class RebalanceLockManager {
     const groupTable = this.table.get(group);
     if (!groupTable) return false;
     const now = this.now();
-    for (const e of groupTable.values()) if (!this.expired(e, now)) return true;
-    return false;
+    let live = false;
+    for (const [key, e] of groupTable) {
+      // abandoned locks of clients that went away are dropped here, so the table does not grow forever
+      if (this.expired(e, now)) groupTable.delete(key);
+      else live = true;
+    }
+    if (groupTable.size === 0) this.table.delete(group);
+    return live;
   }
 }
 

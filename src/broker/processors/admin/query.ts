@@ -11,6 +11,9 @@ import type { AdminDeps } from './deps.js';
 import { QueryConsumeQueueRequestHeader, QueryMessageRequestHeader, ViewMessageRequestHeader } from './headers.js';
 import { fail, ok } from './util.js';
 
+/** Most units one QUERY_CONSUME_QUEUE answers: keeps a huge `count` from building a body beyond the frame limit. */
+export const MAX_QUERY_CQ_UNITS = 50_000;
+
 /** Ext field a unique-key (msgId) query carries (MixAll.UNIQUE_MSG_QUERY_FLAG). */
 export const UNIQUE_MSG_QUERY_FLAG = '_UNIQUE_KEY_QUERY';
 
@@ -55,7 +58,7 @@ export function queryConsumeQueue(deps: AdminDeps): Processor {
     const topic = h.topic ?? 'null';
     const queueId = h.queueId ?? 0;
     const index = h.index ?? 0;
-    const count = h.count ?? 0;
+    const count = Math.min(h.count ?? 0, MAX_QUERY_CQ_UNITS);
     const cq = h.topic === undefined ? null : await deps.store.consumeQueue(topic, queueId, index, Math.max(0, count));
     if (!cq) return fail(ResponseCode.SYSTEM_ERROR, `${queueId}@${topic} is not exist!`);
     const body: QueryConsumeQueueResponseBody = { maxQueueIndex: cq.maxOffset, minQueueIndex: cq.minOffset, queueData: [] };
