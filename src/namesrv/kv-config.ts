@@ -3,6 +3,7 @@
  * `{"configTable":{"ns":{"k":"v"}}}` (compact, as KVConfigSerializeWrapper.toJson()), written the way
  * MixAll.string2File does: new content to `<file>.tmp`, the old file kept as `<file>.bak`, then a rename.
  */
+import { putOwn } from '../protocol/body.js';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseFastjson, stringifyFastjson } from '../common/fastjson.js';
@@ -60,7 +61,7 @@ export class KVConfigManager {
 
   private persist(): void {
     const configTable: Record<string, Record<string, string>> = {};
-    for (const [ns, m] of this.table) configTable[ns] = Object.fromEntries(m);
+    for (const [ns, m] of this.table) putOwn(configTable, ns, Object.fromEntries(m));
     const text = stringifyFastjson({ configTable });
     try {
       mkdirSync(dirname(this.path), { recursive: true });

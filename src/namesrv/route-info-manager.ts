@@ -3,6 +3,7 @@
  * per broker name, master and slaves keyed by brokerId), cluster table, broker liveness and filter servers.
  * All state is in memory; only the KV config is persisted (kv-config.ts).
  */
+import { putOwn } from '../protocol/body.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import { PERM_READ, PERM_WRITE } from '../common/perm.js';
@@ -315,7 +316,7 @@ export class RouteInfoManager {
       rd.brokerDatas.push(cloneBrokerData(bd));
       for (const addr of bd.brokerAddrs.values()) {
         const fs = this.filterServerTable.get(liveKey(bd.cluster, addr));
-        if (fs) rd.filterServerTable[addr] = [...fs];
+        if (fs) putOwn(rd.filterServerTable, addr, [...fs]);
       }
     }
     if (rd.brokerDatas.length === 0) return undefined;
@@ -336,9 +337,9 @@ export class RouteInfoManager {
 
   getAllClusterInfo(): ClusterInfo {
     const bat: Record<string, BrokerData> = {};
-    for (const [name, bd] of this.brokerAddrTable) bat[name] = cloneBrokerData(bd);
+    for (const [name, bd] of this.brokerAddrTable) putOwn(bat, name, cloneBrokerData(bd));
     const cat: Record<string, string[]> = {};
-    for (const [c, names] of this.clusterAddrTable) cat[c] = [...names];
+    for (const [c, names] of this.clusterAddrTable) putOwn(cat, c, [...names]);
     return { brokerAddrTable: bat, clusterAddrTable: cat };
   }
 

@@ -2,6 +2,7 @@
  * Admin bodies (requests.md §6–7): KVTable, TopicList, GroupList, topic/group config tables, stats,
  * connections, consume-queue queries, reset-offset and lock bodies.
  */
+import { putOwn } from './body.js';
 import { javaDouble } from '../common/fastjson.js';
 import {
   type EncodeOptions,
@@ -185,7 +186,7 @@ export interface ConsumerConnection {
 }
 export function encodeConsumerConnection(c: ConsumerConnection): Buffer {
   const subs: JsonObject = {};
-  for (const [t, sd] of Object.entries(c.subscriptionTable)) subs[t] = subscriptionDataToJson(sd);
+  for (const [t, sd] of Object.entries(c.subscriptionTable)) putOwn(subs, t, subscriptionDataToJson(sd));
   return encodeJson({
     connectionSet: c.connectionSet.map(connectionToJson),
     consumeFromWhere: c.consumeFromWhere,
@@ -197,7 +198,7 @@ export function encodeConsumerConnection(c: ConsumerConnection): Buffer {
 export function decodeConsumerConnection(body: Buffer | string): ConsumerConnection {
   const o = parseObjectBody(body, 'ConsumerConnection');
   const subs: Record<string, SubscriptionData> = {};
-  for (const [k, v] of mapEntries(o.subscriptionTable)) subs[String(k)] = subscriptionDataFromJson(v);
+  for (const [k, v] of mapEntries(o.subscriptionTable)) putOwn(subs, String(k), subscriptionDataFromJson(v));
   return {
     connectionSet: asArray(o.connectionSet).map(connectionFromJson),
     subscriptionTable: subs,
@@ -321,7 +322,7 @@ export interface SubscriptionGroupWrapper {
 }
 export function encodeSubscriptionGroupWrapper(w: SubscriptionGroupWrapper, opts: EncodeOptions & { legacy?: boolean } = {}): Buffer {
   const table: JsonObject = {};
-  for (const [k, g] of Object.entries(w.subscriptionGroupTable)) table[k] = subscriptionGroupConfigToJson(g, opts);
+  for (const [k, g] of Object.entries(w.subscriptionGroupTable)) putOwn(table, k, subscriptionGroupConfigToJson(g, opts));
   const o: JsonObject = { dataVersion: dataVersionToJson(w.dataVersion, opts), subscriptionGroupTable: table };
   if (!opts.legacy) o.forbiddenTable = w.forbiddenTable ?? {};
   return encodeJson(o, opts);
@@ -329,12 +330,12 @@ export function encodeSubscriptionGroupWrapper(w: SubscriptionGroupWrapper, opts
 export function decodeSubscriptionGroupWrapper(body: Buffer | string): SubscriptionGroupWrapper {
   const o = parseObjectBody(body, 'SubscriptionGroupWrapper');
   const table: Record<string, SubscriptionGroupConfig> = {};
-  for (const [k, v] of mapEntries(o.subscriptionGroupTable)) table[String(k)] = subscriptionGroupConfigFromJson(v, String(k));
+  for (const [k, v] of mapEntries(o.subscriptionGroupTable)) putOwn(table, String(k), subscriptionGroupConfigFromJson(v, String(k)));
   const forbidden: Record<string, Record<string, number>> = {};
   for (const [g, m] of mapEntries(o.forbiddenTable)) {
     const inner: Record<string, number> = {};
-    for (const [t, n] of mapEntries(m)) inner[String(t)] = asInt(n, 0);
-    forbidden[String(g)] = inner;
+    for (const [t, n] of mapEntries(m)) putOwn(inner, String(t), asInt(n, 0));
+    putOwn(forbidden, String(g), inner);
   }
   return { subscriptionGroupTable: table, dataVersion: o.dataVersion ? dataVersionFromJson(o.dataVersion) : newDataVersion(0), forbiddenTable: forbidden };
 }
@@ -347,7 +348,7 @@ export interface ConsumerOffsetSerializeWrapper {
 }
 export function encodeConsumerOffsetWrapper(w: ConsumerOffsetSerializeWrapper, opts: EncodeOptions = {}): Buffer {
   const t: JsonObject = {};
-  for (const [k, m] of Object.entries(w.offsetTable)) t[k] = new Map([...m.entries()].sort((a, b) => a[0] - b[0]));
+  for (const [k, m] of Object.entries(w.offsetTable)) putOwn(t, k, new Map([...m.entries()].sort((a, b) => a[0] - b[0])));
   return encodeJson({ offsetTable: t }, opts);
 }
 export function decodeConsumerOffsetWrapper(body: Buffer | string): ConsumerOffsetSerializeWrapper {
@@ -356,7 +357,7 @@ export function decodeConsumerOffsetWrapper(body: Buffer | string): ConsumerOffs
   for (const [k, v] of mapEntries(o.offsetTable)) {
     const m = new Map<number, number>();
     for (const [q, off] of mapEntries(v)) m.set(asInt(q, 0), asNumber(off, 0));
-    t[String(k)] = m;
+    putOwn(t, String(k), m);
   }
   return { offsetTable: t };
 }
@@ -449,13 +450,13 @@ export interface GetConsumerStatusBody {
 }
 export function encodeGetConsumerStatusBody(b: GetConsumerStatusBody): Buffer {
   const ct: JsonObject = {};
-  for (const [cid, t] of Object.entries(b.consumerTable)) ct[cid] = mqMap(t, (n) => n);
+  for (const [cid, t] of Object.entries(b.consumerTable)) putOwn(ct, cid, mqMap(t, (n) => n));
   return encodeJson({ consumerTable: ct, messageQueueTable: mqMap(b.messageQueueTable, (n) => n) });
 }
 export function decodeGetConsumerStatusBody(body: Buffer | string): GetConsumerStatusBody {
   const o = parseObjectBody(body, 'GetConsumerStatusBody');
   const ct: Record<string, [MessageQueue, number][]> = {};
-  for (const [k, v] of mapEntries(o.consumerTable)) ct[String(k)] = mqEntries(v, (x) => asNumber(x, 0));
+  for (const [k, v] of mapEntries(o.consumerTable)) putOwn(ct, String(k), mqEntries(v, (x) => asNumber(x, 0)));
   return { messageQueueTable: mqEntries(o.messageQueueTable, (x) => asNumber(x, 0)), consumerTable: ct };
 }
 

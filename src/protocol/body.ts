@@ -14,6 +14,14 @@ export class BodyDecodeError extends Error {
 
 export type JsonObject = Record<string, unknown>;
 
+/**
+ * Set an own enumerable property whatever the key: names from the network (topics, namespaces, groups) may be
+ * `__proto__`, which plain assignment would turn into a prototype change instead of a member.
+ */
+export function putOwn(o: object, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
 /** Parse a body (Buffer or text) in either dialect; object-valued map keys come back as Maps. */
 export function parseBody(body: Buffer | string | undefined | null, what: string): unknown {
   if (body === undefined || body === null) throw new BodyDecodeError(what, 'no body');
@@ -46,7 +54,7 @@ export function encodeJson(value: unknown, opts: EncodeOptions = {}): Buffer {
 export function asObject(v: unknown): JsonObject | undefined {
   if (v instanceof Map) {
     const o: JsonObject = {};
-    for (const [k, val] of v) o[typeof k === 'string' ? k : stringifyFastjson(k, { standard: true })] = val;
+    for (const [k, val] of v) putOwn(o, typeof k === 'string' ? k : stringifyFastjson(k, { standard: true }), val);
     return o;
   }
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : undefined;
@@ -113,7 +121,7 @@ export function asStringMap(v: unknown): Record<string, string> {
   for (const [k, val] of mapEntries(v)) {
     const s = asString(val);
     const key = asString(k);
-    if (s !== undefined && key !== undefined) out[key] = s;
+    if (s !== undefined && key !== undefined) putOwn(out, key, s);
   }
   return out;
 }
@@ -121,6 +129,6 @@ export function asStringMap(v: unknown): Record<string, string> {
 /** Sorted copy of a string-keyed record (fastjson writes bean properties sorted; maps we emit sorted too). */
 export function sortedRecord<V>(r: Record<string, V>): Record<string, V> {
   const out: Record<string, V> = {};
-  for (const k of Object.keys(r).sort()) out[k] = r[k];
+  for (const k of Object.keys(r).sort()) putOwn(out, k, r[k]);
   return out;
 }

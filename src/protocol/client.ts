@@ -4,6 +4,7 @@
  * GET_CONSUMER_STATUS_FROM_CLIENT / INVOKE_BROKER_TO_GET_CONSUMER_STATUS, GET_CONSUMER_RUNNING_INFO,
  * CONSUME_MESSAGE_DIRECTLY, with the ConsumerRunningInfo and ConsumeMessageDirectlyResult bodies.
  */
+import { putOwn } from './body.js';
 import { javaDouble } from '../common/fastjson.js';
 import { defineHeader } from './header.js';
 import { type JsonObject, asArray, asBool, asNumber, asObject, asString, asStringMap, encodeJson, mapEntries, parseObjectBody } from './body.js';
@@ -130,8 +131,8 @@ export function encodeConsumerRunningInfo(info: ConsumerRunningInfo): Buffer {
   const status: JsonObject = {};
   for (const [topic, st] of Object.entries(info.statusTable)) {
     const o: JsonObject = {};
-    for (const [k, v] of Object.entries(st)) o[k] = LONG_STATUS_KEYS.has(k) ? v : javaDouble(v);
-    status[topic] = o;
+    for (const [k, v] of Object.entries(st)) putOwn(o, k, LONG_STATUS_KEYS.has(k) ? v : javaDouble(v));
+    putOwn(status, topic, o);
   }
   const mqMap = (entries: [MessageQueue, unknown][]): Map<JsonObject, unknown> => new Map(entries.map(([mq, v]) => [messageQueueToJson(mq), v]));
   return encodeJson({
@@ -150,16 +151,16 @@ export function decodeConsumerRunningInfo(body: Buffer | string): ConsumerRunnin
   const status: Record<string, ConsumeStatus> = {};
   for (const [k, v] of mapEntries(o.statusTable)) {
     const st: ConsumeStatus = {};
-    for (const [sk, sv] of mapEntries(v)) st[String(sk)] = asNumber(sv, 0);
-    status[String(k)] = st;
+    for (const [sk, sv] of mapEntries(v)) putOwn(st, String(sk), asNumber(sv, 0));
+    putOwn(status, String(k), st);
   }
   const pqi = (v: unknown): ProcessQueueInfo => {
     const out: ProcessQueueInfo = {};
     for (const [k, x] of Object.entries(asObject(v) ?? {})) {
-      if (typeof x === 'boolean') out[k] = x;
+      if (typeof x === 'boolean') putOwn(out, k, x);
       else {
         const n = asNumber(x);
-        if (n !== undefined) out[k] = n;
+        if (n !== undefined) putOwn(out, k, n);
       }
     }
     return out;

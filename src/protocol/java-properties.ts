@@ -3,6 +3,7 @@
  * (comments, continuation lines, `=`/`:`/blank separators, backslash escapes); writing follows
  * MixAll.properties2String (plain `key=value\n`, keys sorted, no escaping, no date comment).
  */
+import { putOwn } from './body.js';
 
 function isWs(c: string): boolean {
   return c === ' ' || c === '\t' || c === '\f';
@@ -93,7 +94,7 @@ export function parseJavaProperties(text: string): Record<string, string> {
     }
     if (keyEnd < 0) keyEnd = line.length;
     while (valueStart < line.length && isWs(line[valueStart])) valueStart++;
-    out[unescape(line.slice(0, keyEnd))] = unescape(line.slice(valueStart));
+    putOwn(out, unescape(line.slice(0, keyEnd)), unescape(line.slice(valueStart)));
   }
   return out;
 }

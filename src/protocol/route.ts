@@ -3,6 +3,7 @@
  * DataVersion, TopicConfig, QueueData, BrokerData, TopicRouteData, ClusterInfo,
  * TopicConfigSerializeWrapper and RegisterBrokerBody (plain JSON and the deflated REGISTER_BROKER form).
  */
+import { putOwn } from './body.js';
 import zlib from 'node:zlib';
 import { stringifyFastjson } from '../common/fastjson.js';
 import {
@@ -283,7 +284,7 @@ export function decodeTopicRouteData(body: Buffer | string): TopicRouteData {
   const fst: Record<string, string[]> = {};
   for (const [k, v] of mapEntries(o.filterServerTable)) {
     const key = asString(k);
-    if (key !== undefined) fst[key] = asStringArray(v);
+    if (key !== undefined) putOwn(fst, key, asStringArray(v));
   }
   const rd: TopicRouteData = {
     queueDatas: asArray(o.queueDatas).map(queueDataFromJson),
@@ -320,9 +321,9 @@ export interface ClusterInfo {
 /** GET_BROKER_CLUSTER_INFO body: always the native dialect. */
 export function encodeClusterInfo(ci: ClusterInfo, opts: EncodeOptions & { legacy?: boolean } = {}): Buffer {
   const bat: JsonObject = {};
-  for (const [name, bd] of Object.entries(ci.brokerAddrTable)) bat[name] = brokerDataToJson(bd, opts);
+  for (const [name, bd] of Object.entries(ci.brokerAddrTable)) putOwn(bat, name, brokerDataToJson(bd, opts));
   const cat: JsonObject = {};
-  for (const [c, names] of Object.entries(ci.clusterAddrTable)) cat[c] = [...names];
+  for (const [c, names] of Object.entries(ci.clusterAddrTable)) putOwn(cat, c, [...names]);
   return encodeJson({ brokerAddrTable: bat, clusterAddrTable: cat }, opts);
 }
 
@@ -331,12 +332,12 @@ export function decodeClusterInfo(body: Buffer | string): ClusterInfo {
   const bat: Record<string, BrokerData> = {};
   for (const [k, v] of mapEntries(o.brokerAddrTable)) {
     const key = asString(k);
-    if (key !== undefined) bat[key] = brokerDataFromJson(v);
+    if (key !== undefined) putOwn(bat, key, brokerDataFromJson(v));
   }
   const cat: Record<string, string[]> = {};
   for (const [k, v] of mapEntries(o.clusterAddrTable)) {
     const key = asString(k);
-    if (key !== undefined) cat[key] = asStringArray(v);
+    if (key !== undefined) putOwn(cat, key, asStringArray(v));
   }
   return { brokerAddrTable: bat, clusterAddrTable: cat };
 }
@@ -363,7 +364,7 @@ export function topicConfigWrapperFromJson(v: unknown): TopicConfigSerializeWrap
   for (const [k, val] of mapEntries(o.topicConfigTable)) {
     const name = asString(k);
     if (name === undefined) continue;
-    table[name] = topicConfigFromJson(val, name);
+    putOwn(table, name, topicConfigFromJson(val, name));
   }
   const w: TopicConfigSerializeWrapper = { topicConfigTable: table, dataVersion: dataVersionFromJson(o.dataVersion) };
   if (o.mappingDataVersion !== undefined) w.mappingDataVersion = dataVersionFromJson(o.mappingDataVersion);
@@ -376,7 +377,7 @@ export function topicConfigWrapperFromJson(v: unknown): TopicConfigSerializeWrap
 
 export function topicConfigWrapperToJson(w: TopicConfigSerializeWrapper, opts: { legacy?: boolean } = {}): JsonObject {
   const table: JsonObject = {};
-  for (const [k, tc] of Object.entries(w.topicConfigTable)) table[k] = topicConfigToJson(tc, opts);
+  for (const [k, tc] of Object.entries(w.topicConfigTable)) putOwn(table, k, topicConfigToJson(tc, opts));
   const o: JsonObject = { dataVersion: dataVersionToJson(w.dataVersion, opts), topicConfigTable: table };
   if (!opts.legacy) {
     o.mappingDataVersion = dataVersionToJson(w.mappingDataVersion ?? newDataVersion(w.dataVersion.timestamp));
@@ -498,7 +499,7 @@ export function decodeRegisterBrokerBody(
     const table: Record<string, TopicConfig> = {};
     for (let i = 0; i < count; i++) {
       const tc = decodeTopicConfigLine(r.text('topic config'));
-      table[tc.topicName] = tc;
+      putOwn(table, tc.topicName, tc);
     }
     const fsText = r.text('filter server list');
     let filterServerList: string[] = [];
@@ -514,7 +515,7 @@ export function decodeRegisterBrokerBody(
       const infos: Record<string, unknown> = {};
       for (let i = 0; i < n; i++) {
         const info = parseObjectBody(r.text('mapping'), 'TopicQueueMappingInfo');
-        infos[asString(info.topic) ?? String(i)] = info;
+        putOwn(infos, asString(info.topic) ?? String(i), info);
       }
       wrapper.topicQueueMappingInfoMap = infos;
     }

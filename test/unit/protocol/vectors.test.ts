@@ -234,3 +234,19 @@ describe('client and admin bodies', () => {
     expect(encodeConsumeMessageDirectlyResult(r).toString()).toBe(bodies.consumeMessageDirectlyResult);
   });
 });
+
+describe('hostile member names', () => {
+  it('a topic or namespace called __proto__ stays an ordinary member', async () => {
+    const { decodeTopicConfigWrapper } = await import('../../../src/protocol/route.js');
+    const { parseJavaProperties } = await import('../../../src/protocol/java-properties.js');
+    const w = decodeTopicConfigWrapper(zlib.inflateSync(zlib.deflateSync(Buffer.from('{"topicConfigTable":{"__proto__x":{"perm":6}},"dataVersion":{}}'))));
+    expect(Object.keys(w.topicConfigTable)).toEqual(['__proto__x']);
+    const back = decodeRegisterBrokerBody(
+      encodeRegisterBrokerBody({ filterServerList: [], topicConfigSerializeWrapper: { dataVersion: { counter: 1, stateVersion: 0, timestamp: 1 }, topicConfigTable: { x: newTopicConfig('__proto__') } } }, { compressed: true }),
+      { compressed: true },
+    );
+    expect(Object.keys(back.topicConfigSerializeWrapper.topicConfigTable)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(back.topicConfigSerializeWrapper.topicConfigTable)).toBe(Object.prototype);
+    expect(parseJavaProperties('__proto__=1')).toHaveProperty('__proto__', '1');
+  });
+});
