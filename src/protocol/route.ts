@@ -462,7 +462,7 @@ class ChunkReader {
 }
 
 /** Upper bound on inflated REGISTER_BROKER bodies: a hostile deflate stream must not exhaust memory. */
-const MAX_INFLATED = 256 * 1024 * 1024;
+export const MAX_INFLATED = 64 * 1024 * 1024;
 
 /**
  * Decode a REGISTER_BROKER body. `compressed` selects the deflated format; `version` < 37 (V3_0_11) means the

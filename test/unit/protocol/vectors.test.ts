@@ -193,6 +193,13 @@ describe('REGISTER_BROKER bodies', () => {
     expect(() => decodeRegisterBrokerBody(zlib.deflateSync(bad), { compressed: true })).toThrow(/bad length/);
   });
 
+  it('refuses a deflate bomb beyond the inflate limit', async () => {
+    const { MAX_INFLATED } = await import('../../../src/protocol/route.js');
+    const bomb = zlib.deflateSync(Buffer.alloc(MAX_INFLATED + 1024), { level: 1 });
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    expect(() => decodeRegisterBrokerBody(bomb, { compressed: true })).toThrow(/RegisterBrokerBody/);
+  });
+
   it('an absent body registers no topics', () => {
     expect(decodeRegisterBrokerBody(undefined).topicConfigSerializeWrapper.topicConfigTable).toEqual({});
   });
