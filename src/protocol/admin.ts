@@ -245,6 +245,8 @@ export interface SubscriptionGroupConfig {
   consumeTimeoutMinute: number;
   subscriptionDataSet?: unknown[];
   attributes: Record<string, string>;
+  /** 5.x GroupRetryPolicy, kept as JSON (default `{"type":"CUSTOMIZED"}`). */
+  groupRetryPolicy?: Record<string, unknown>;
 }
 
 export function newSubscriptionGroupConfig(groupName: string, p: Partial<SubscriptionGroupConfig> = {}): SubscriptionGroupConfig {
@@ -263,18 +265,18 @@ export function newSubscriptionGroupConfig(groupName: string, p: Partial<Subscri
     consumeTimeoutMinute: p.consumeTimeoutMinute ?? 15,
     subscriptionDataSet: p.subscriptionDataSet,
     attributes: p.attributes ?? {},
+    groupRetryPolicy: p.groupRetryPolicy,
   };
 }
 
 export function subscriptionGroupConfigToJson(g: SubscriptionGroupConfig, opts: { legacy?: boolean } = {}): JsonObject {
+  // 4.9.8 groups have only these nine members (storage.md §9)
   const o: JsonObject = {
     brokerId: g.brokerId,
     consumeBroadcastEnable: g.consumeBroadcastEnable,
     consumeEnable: g.consumeEnable,
     consumeFromMinEnable: g.consumeFromMinEnable,
-    consumeMessageOrderly: g.consumeMessageOrderly,
     groupName: g.groupName,
-    groupSysFlag: g.groupSysFlag,
     notifyConsumerIdsChangedEnable: g.notifyConsumerIdsChangedEnable,
     retryMaxTimes: g.retryMaxTimes,
     retryQueueNums: g.retryQueueNums,
@@ -282,7 +284,10 @@ export function subscriptionGroupConfigToJson(g: SubscriptionGroupConfig, opts: 
   };
   if (!opts.legacy) {
     o.attributes = { ...g.attributes };
+    o.consumeMessageOrderly = g.consumeMessageOrderly;
     o.consumeTimeoutMinute = g.consumeTimeoutMinute;
+    o.groupRetryPolicy = g.groupRetryPolicy ?? { type: 'CUSTOMIZED' };
+    o.groupSysFlag = g.groupSysFlag;
     if (g.subscriptionDataSet !== undefined) o.subscriptionDataSet = g.subscriptionDataSet;
   }
   return o;
@@ -304,6 +309,7 @@ export function subscriptionGroupConfigFromJson(v: unknown, nameHint?: string): 
     consumeTimeoutMinute: asInt(o.consumeTimeoutMinute, 15),
     subscriptionDataSet: Array.isArray(o.subscriptionDataSet) ? o.subscriptionDataSet : undefined,
     attributes: asStringMap(o.attributes),
+    groupRetryPolicy: asObject(o.groupRetryPolicy),
   });
 }
 

@@ -257,3 +257,18 @@ describe('hostile member names', () => {
     expect(parseJavaProperties('__proto__=1')).toHaveProperty('__proto__', '1');
   });
 });
+
+describe('subscription group config', () => {
+  it('5.x and 4.9.8 member sets (storage.md §9)', async () => {
+    const { newSubscriptionGroupConfig, encodeSubscriptionGroupConfig, decodeSubscriptionGroupConfig } = await import('../../../src/protocol/admin.js');
+    const g = newSubscriptionGroupConfig('G1');
+    expect(encodeSubscriptionGroupConfig(g).toString()).toBe(
+      '{"attributes":{},"brokerId":0,"consumeBroadcastEnable":true,"consumeEnable":true,"consumeFromMinEnable":true,"consumeMessageOrderly":false,"consumeTimeoutMinute":15,"groupName":"G1","groupRetryPolicy":{"type":"CUSTOMIZED"},"groupSysFlag":0,"notifyConsumerIdsChangedEnable":true,"retryMaxTimes":16,"retryQueueNums":1,"whichBrokerWhenConsumeSlowly":1}',
+    );
+    expect(encodeSubscriptionGroupConfig(g, { legacy: true }).toString()).toBe(
+      '{"brokerId":0,"consumeBroadcastEnable":true,"consumeEnable":true,"consumeFromMinEnable":true,"groupName":"G1","notifyConsumerIdsChangedEnable":true,"retryMaxTimes":16,"retryQueueNums":1,"whichBrokerWhenConsumeSlowly":1}',
+    );
+    const back = decodeSubscriptionGroupConfig('{"groupName":"G2","retryMaxTimes":"3","consumeEnable":false}');
+    expect(back).toMatchObject({ groupName: 'G2', retryMaxTimes: 3, consumeEnable: false, retryQueueNums: 1 });
+  });
+});
