@@ -375,11 +375,15 @@ export function topicConfigWrapperFromJson(v: unknown): TopicConfigSerializeWrap
   return w;
 }
 
-export function topicConfigWrapperToJson(w: TopicConfigSerializeWrapper, opts: { legacy?: boolean } = {}): JsonObject {
+/**
+ * `withMapping` (default true): the 5.x TopicConfigAndMappingSerializeWrapper members (REGISTER_BROKER,
+ * GET_ALL_TOPIC_CONFIG); false for topics.json, which is a plain TopicConfigSerializeWrapper.
+ */
+export function topicConfigWrapperToJson(w: TopicConfigSerializeWrapper, opts: { legacy?: boolean; withMapping?: boolean } = {}): JsonObject {
   const table: JsonObject = {};
   for (const [k, tc] of Object.entries(w.topicConfigTable)) putOwn(table, k, topicConfigToJson(tc, opts));
   const o: JsonObject = { dataVersion: dataVersionToJson(w.dataVersion, opts), topicConfigTable: table };
-  if (!opts.legacy) {
+  if (!opts.legacy && opts.withMapping !== false) {
     o.mappingDataVersion = dataVersionToJson(w.mappingDataVersion ?? newDataVersion(w.dataVersion.timestamp));
     o.topicQueueMappingDetailMap = w.topicQueueMappingDetailMap ?? {};
     o.topicQueueMappingInfoMap = w.topicQueueMappingInfoMap ?? {};
@@ -388,7 +392,7 @@ export function topicConfigWrapperToJson(w: TopicConfigSerializeWrapper, opts: {
 }
 
 /** GET_ALL_TOPIC_CONFIG body / topics.json content. */
-export function encodeTopicConfigWrapper(w: TopicConfigSerializeWrapper, opts: EncodeOptions & { legacy?: boolean } = {}): Buffer {
+export function encodeTopicConfigWrapper(w: TopicConfigSerializeWrapper, opts: EncodeOptions & { legacy?: boolean; withMapping?: boolean } = {}): Buffer {
   return encodeJson(topicConfigWrapperToJson(w, opts), opts);
 }
 

@@ -272,3 +272,16 @@ describe('subscription group config', () => {
     expect(back).toMatchObject({ groupName: 'G2', retryMaxTimes: 3, consumeEnable: false, retryQueueNums: 1 });
   });
 });
+
+describe('topics.json shape', () => {
+  it('pretty TopicConfigSerializeWrapper without mapping members (storage.md §9)', async () => {
+    const { encodeTopicConfigWrapper } = await import('../../../src/protocol/route.js');
+    const text = encodeTopicConfigWrapper(
+      { dataVersion: { counter: 2, stateVersion: 0, timestamp: 1700000000000 }, topicConfigTable: { TopicTest: newTopicConfig('TopicTest', { readQueueNums: 4, writeQueueNums: 4 }) } },
+      { pretty: true, withMapping: false },
+    ).toString();
+    expect(text).toBe(
+      '{\n\t"dataVersion":{\n\t\t"counter":2,\n\t\t"stateVersion":0,\n\t\t"timestamp":1700000000000\n\t},\n\t"topicConfigTable":{\n\t\t"TopicTest":{\n\t\t\t"attributes":{},\n\t\t\t"order":false,\n\t\t\t"perm":6,\n\t\t\t"readQueueNums":4,\n\t\t\t"topicFilterType":"SINGLE_TAG",\n\t\t\t"topicName":"TopicTest",\n\t\t\t"topicSysFlag":0,\n\t\t\t"writeQueueNums":4\n\t\t}\n\t}\n}',
+    );
+  });
+});
