@@ -45,6 +45,7 @@ export async function buildProgram(): Promise<Command> {
     import('./commands/wait-ready.js'),
     import('./commands/context.js'),
     import('./commands/completion.js'),
+    import('./commands/admin.js'),
     import('./commands/send.js'),
     import('./commands/consume.js'),
   ]);
