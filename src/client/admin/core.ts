@@ -29,7 +29,11 @@ import {
   encodeSubscriptionGroupConfig,
 } from '../../protocol/admin.js';
 import { parseJavaProperties, stringifyJavaProperties } from '../../protocol/java-properties.js';
-import { parseBody } from '../../protocol/body.js';
+import { mapEntries, parseBody, parseObjectBody, asNumber } from '../../protocol/body.js';
+import { stringifyFastjson } from '../../common/fastjson.js';
+import { messageProperties2String } from '../../common/properties.js';
+import { createUniqId } from '../../common/msgid.js';
+import { decodeBrokerStatsData, type BrokerStatsData } from '../../protocol/admin.js';
 import { decodeMessages, decodeRecord } from '../../common/record-codec.js';
 import type { MessageExt } from '../../common/message.js';
 import { AdminError, NotFoundError } from './errors.js';
@@ -364,7 +368,16 @@ export class MQAdminCore extends AdminTransport {
     };
     switch (resp.code) {
       case ResponseCode.SUCCESS:
-        return { status: 'FOUND', ...header, messages: resp.body ? decodeMessages(resp.body) : [] };
+        return {
+          status: 'FOUND',
+          ...header,
+          // as the Java client does, each message learns its queue's bounds
+          messages: (resp.body ? decodeMessages(resp.body) : []).map((m) => {
+            m.properties.MIN_OFFSET = String(header.minOffset);
+            m.properties.MAX_OFFSET = String(header.maxOffset);
+            return m;
+          }),
+        };
       case ResponseCode.PULL_NOT_FOUND:
         return { status: 'NO_NEW_MSG', ...header, messages: [] };
       case ResponseCode.PULL_RETRY_IMMEDIATELY:
@@ -405,6 +418,49 @@ export class MQAdminCore extends AdminTransport {
     if (resp.code === ResponseCode.QUERY_NOT_FOUND) return [];
     this.expect(resp, `query ${q.topic} key ${q.key} on ${brokerAddr}`);
     return resp.body ? decodeMessages(resp.body) : [];
+  }
+
+  // ------------------------------------------------------------------ broker: stats and sending
+
+  /** GET_BROKER_CONSUME_STATS: consume stats of every group on one broker. */
+  async getBrokerConsumeStats(brokerAddr: string, isOrder = false, timeoutMs = 50000): Promise<{ stats: Array<{ group: string; stats: ConsumeStats[] }>; totalDiff: number }> {
+    const resp = this.expect(await this.callBroker(brokerAddr, RequestCode.GET_BROKER_CONSUME_STATS, { isOrder }, undefined, timeoutMs), `consume stats of ${brokerAddr}`);
+    const o = parseObjectBody(this.bodyOf(resp, 'consume stats list'), 'ConsumeStatsList');
+    const stats: Array<{ group: string; stats: ConsumeStats[] }> = [];
+    for (const item of Array.isArray(o.consumeStatsList) ? o.consumeStatsList : []) {
+      for (const [g, list] of mapEntries(item)) {
+        stats.push({ group: String(g), stats: (Array.isArray(list) ? list : []).map((cs) => decodeConsumeStats(stringifyFastjson(cs))) });
+      }
+    }
+    return { stats, totalDiff: asNumber(o.totalDiff, 0) };
+  }
+
+  /** VIEW_BROKER_STATS_DATA (e.g. TOPIC_PUT_NUMS / topic, GROUP_GET_NUMS / topic@group); null when the broker has none. */
+  async viewBrokerStatsData(brokerAddr: string, statsName: string, statsKey: string): Promise<BrokerStatsData | null> {
+    const resp = await this.callBroker(brokerAddr, RequestCode.VIEW_BROKER_STATS_DATA, { statsName, statsKey });
+    if (resp.code !== ResponseCode.SUCCESS || !resp.body) return null;
+    return decodeBrokerStatsData(resp.body);
+  }
+
+  /** SEND_MESSAGE_V2 of one message to one queue (what mqadmin sendMessage does through a producer). */
+  async sendMessage(
+    brokerAddr: string,
+    m: { topic: string; queueId: number; body: Buffer; keys?: string; tags?: string; producerGroup?: string; brokerName?: string },
+  ): Promise<{ msgId: string; offsetMsgId: string; queueId: number; queueOffset: number; status: string }> {
+    const uniq = createUniqId();
+    const props: Record<string, string> = { UNIQ_KEY: uniq, WAIT: 'true' };
+    if (m.keys) props.KEYS = m.keys;
+    if (m.tags) props.TAGS = m.tags;
+    const fields = {
+      a: m.producerGroup ?? 'PID_MQCTL_ADMIN', b: m.topic, c: 'TBW102', d: 4, e: m.queueId, f: 0, g: Date.now(), h: 0,
+      i: messageProperties2String(props), j: 0, k: false, m: false, n: m.brokerName,
+    };
+    const resp = this.expect(await this.callBroker(brokerAddr, RequestCode.SEND_MESSAGE_V2, fields, m.body), `send to ${m.topic}:${m.queueId}`, {
+      accept: [ResponseCode.FLUSH_DISK_TIMEOUT, ResponseCode.FLUSH_SLAVE_TIMEOUT, ResponseCode.SLAVE_NOT_AVAILABLE],
+      notFound: [ResponseCode.TOPIC_NOT_EXIST],
+    });
+    const status = { 0: 'SEND_OK', 10: 'FLUSH_DISK_TIMEOUT', 11: 'SLAVE_NOT_AVAILABLE', 12: 'FLUSH_SLAVE_TIMEOUT' }[resp.code] ?? 'SEND_OK';
+    return { msgId: uniq, offsetMsgId: resp.field('msgId') ?? '', queueId: num(resp.field('queueId'), m.queueId), queueOffset: num(resp.field('queueOffset')), status };
   }
 
   // ------------------------------------------------------------------ addressing helpers
