@@ -54,6 +54,9 @@ public final class LitePullConsumer {
         out.put("expect", expect);
 
         Tracker tracker = new Tracker(run, expect, 0, false);
+        if (a.flag("lenient-props")) {
+            tracker.skipPropertyCheck();
+        }
         DefaultLitePullConsumer c = new DefaultLitePullConsumer(group);
         c.setNamesrvAddr(namesrv);
         c.setInstanceName("compat-" + run);

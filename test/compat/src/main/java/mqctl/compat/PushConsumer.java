@@ -84,6 +84,9 @@ public final class PushConsumer {
         out.put("instances", instances);
 
         final Tracker tracker = new Tracker(run, expect, expectDelayMs, broadcast);
+        if (a.flag("lenient-props")) {
+            tracker.skipPropertyCheck();
+        }
         final Map<String, Boolean> retried = new ConcurrentHashMap<>();
         List<DefaultMQPushConsumer> consumers = new ArrayList<>();
         for (int i = 0; i < instances; i++) {

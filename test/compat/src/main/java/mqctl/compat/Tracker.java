@@ -14,6 +14,7 @@ final class Tracker {
     private final int expect;
     private final long expectDelayMs;
     private final boolean perInstance;
+    private boolean checkProperties = true;
     private final BitSet seen = new BitSet();
     private final Map<String, BitSet> seenBy = new HashMap<>();
     private final Map<String, Integer> lastKeySeq = new HashMap<>();
@@ -39,6 +40,11 @@ final class Tracker {
         this.perInstance = perInstance;
     }
 
+    /** Bodies written by other tools (mqctl send from stdin) carry no mqctlRun/mqctlSeq properties or keys. */
+    void skipPropertyCheck() {
+        checkProperties = false;
+    }
+
     synchronized void record(String instance, MessageExt m) {
         boolean[] intact = new boolean[1];
         Payload p = Payload.decode(m.getBody(), intact);
@@ -50,7 +56,7 @@ final class Tracker {
         if (!intact[0]) {
             corrupt++;
         }
-        if (!run.equals(m.getUserProperty(Payload.RUN_PROPERTY))
+        if (checkProperties && !run.equals(m.getUserProperty(Payload.RUN_PROPERTY))
             || !String.valueOf(p.seq).equals(m.getUserProperty(Payload.SEQ_PROPERTY))
             || m.getKeys() == null || !m.getKeys().contains(p.messageKey())) {
             propertyMismatches++;
