@@ -64,11 +64,18 @@ export function readLong(buf: Buffer, off: number): number {
   return buf.readInt32BE(off) * 4294967296 + buf.readUInt32BE(off + 4);
 }
 
-const hostCache = new Map<string, HostParts>();
-function hostOf(s: string): HostParts {
+interface CachedHost extends HostParts {
+  /** Address + int32 port as stored (8 or 20 bytes). */
+  bytes: Buffer;
+}
+const hostCache = new Map<string, CachedHost>();
+function hostOf(s: string): CachedHost {
   let h = hostCache.get(s);
   if (!h) {
-    h = parseHost(s);
+    const parts = parseHost(s);
+    const bytes = Buffer.alloc(hostLength(parts.v6));
+    writeHost(bytes, 0, parts);
+    h = { ...parts, bytes };
     if (hostCache.size > 4096) hostCache.clear();
     hostCache.set(s, h);
   }
@@ -106,9 +113,9 @@ export function encodeRecord(msg: MessageExtBrokerInner, opts: EncodeOptions = {
   writeLong(buf, opts.physicalOffset ?? 0, p); p += 8;
   buf.writeInt32BE(sysFlag, p); p += 4;
   writeLong(buf, msg.bornTimestamp, p); p += 8;
-  p += writeHost(buf, p, born);
+  p += born.bytes.copy(buf, p);
   writeLong(buf, opts.storeTimestamp ?? msg.storeTimestamp ?? 0, p); p += 8;
-  p += writeHost(buf, p, store);
+  p += store.bytes.copy(buf, p);
   buf.writeInt32BE(msg.reconsumeTimes | 0, p); p += 4;
   writeLong(buf, msg.preparedTransactionOffset ?? 0, p); p += 8;
   buf.writeInt32BE(body.length, p); p += 4;

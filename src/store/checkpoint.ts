@@ -52,6 +52,16 @@ export class Checkpoint {
   }
 
   flush(): void {
+    this.write();
+    fs.fdatasyncSync(this.fd);
+  }
+
+  flushAsync(): Promise<void> {
+    this.write();
+    return new Promise((resolve, reject) => fs.fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
+  }
+
+  private write(): void {
     const b = Buffer.alloc(40);
     writeLong(b, this.physicMsgTimestamp, 0);
     writeLong(b, this.logicsMsgTimestamp, 8);
@@ -59,7 +69,6 @@ export class Checkpoint {
     writeLong(b, this.masterFlushedOffset, 24);
     writeLong(b, this.confirmPhyOffset, 32);
     fs.writeSync(this.fd, b, 0, 40, 0);
-    fs.fdatasyncSync(this.fd);
   }
 
   close(): void {

@@ -111,8 +111,8 @@ export class FlushService {
       try {
         await this.disp.flush();
         if (ts) this.cp.logicsMsgTimestamp = Math.max(this.cp.logicsMsgTimestamp, ts);
-        if (this.index) this.cp.indexMsgTimestamp = Math.max(this.cp.indexMsgTimestamp, this.index.flush());
-        this.cp.flush();
+        if (this.index) this.cp.indexMsgTimestamp = Math.max(this.cp.indexMsgTimestamp, await this.index.flushAsync());
+        if (!this.stopped) await this.cp.flushAsync();
       } catch (err) {
         this.lastError = (err as Error).message;
       } finally {

@@ -47,10 +47,12 @@ export function indexKeyHash(javaHash: number): number {
 export class IndexFile {
   readonly fd: number;
   header: IndexHeader;
-  private slots: Int32Array | null = null;
+  /** Slot table as stored (big-endian int32s), for the file being written. */
+  private slots: Buffer | null = null;
   private dirtySlots: number[] = [];
   private headerDirty = false;
-  private pendingEntries: Buffer[] = [];
+  private pending: Buffer = Buffer.allocUnsafe(INDEX_ENTRY_SIZE * 256);
+  private pendingLen = 0;
   private pendingFrom = 0;
 
   constructor(readonly file: string, readonly slotNum: number, readonly indexNum: number, create: boolean,
@@ -62,7 +64,7 @@ export class IndexFile {
       const ts = prevEnd?.ts ?? 0;
       this.header = { beginTimestamp: ts, endTimestamp: ts, beginPhyOffset: phy, endPhyOffset: phy, hashSlotCount: 0, indexCount: 1 };
       this.headerDirty = true;
-      this.slots = new Int32Array(slotNum);
+      this.slots = Buffer.alloc(slotNum * HASH_SLOT_SIZE);
     } else {
       this.header = readIndexHeader(readAt(this.fd, 0, INDEX_HEADER_SIZE));
       if (this.header.indexCount < 1) this.header.indexCount = 1;
@@ -77,13 +79,11 @@ export class IndexFile {
   makeWritable(): void {
     if (this.slots) return;
     const raw = readAt(this.fd, INDEX_HEADER_SIZE, this.slotNum * HASH_SLOT_SIZE);
-    const slots = new Int32Array(this.slotNum);
-    for (let i = 0; i < this.slotNum; i++) slots[i] = raw.readInt32BE(i * 4);
-    this.slots = slots;
+    this.slots = raw.length === this.slotNum * HASH_SLOT_SIZE ? raw : Buffer.concat([raw, Buffer.alloc(this.slotNum * HASH_SLOT_SIZE - raw.length)]);
   }
 
   private slotValue(slot: number): number {
-    if (this.slots) return this.slots[slot];
+    if (this.slots) return this.slots.readInt32BE(slot * HASH_SLOT_SIZE);
     return readAt(this.fd, INDEX_HEADER_SIZE + slot * HASH_SLOT_SIZE, 4).readInt32BE(0);
   }
 
@@ -94,18 +94,24 @@ export class IndexFile {
     const slots = this.slots!;
     const h = this.header;
     const slot = keyHash % this.slotNum;
-    let prev = slots[slot];
+    let prev = slots.readInt32BE(slot * HASH_SLOT_SIZE);
     if (prev <= INVALID_INDEX || prev > h.indexCount) prev = INVALID_INDEX;
     let timeDiff = h.beginTimestamp <= 0 ? 0 : Math.floor((storeTimestamp - h.beginTimestamp) / 1000);
     timeDiff = Math.max(0, Math.min(0x7fffffff, timeDiff));
-    const e = Buffer.allocUnsafe(INDEX_ENTRY_SIZE);
-    e.writeInt32BE(keyHash | 0, 0);
-    writeLong(e, phyOffset, 4);
-    e.writeInt32BE(timeDiff, 12);
-    e.writeInt32BE(prev, 16);
-    if (this.pendingEntries.length === 0) this.pendingFrom = h.indexCount;
-    this.pendingEntries.push(e);
-    slots[slot] = h.indexCount;
+    if (this.pendingLen === 0) this.pendingFrom = h.indexCount;
+    if (this.pendingLen + INDEX_ENTRY_SIZE > this.pending.length) {
+      const bigger = Buffer.allocUnsafe(this.pending.length * 2);
+      this.pending.copy(bigger, 0, 0, this.pendingLen);
+      this.pending = bigger;
+    }
+    const e = this.pending;
+    const o = this.pendingLen;
+    e.writeInt32BE(keyHash | 0, o);
+    writeLong(e, phyOffset, o + 4);
+    e.writeInt32BE(timeDiff, o + 12);
+    e.writeInt32BE(prev, o + 16);
+    this.pendingLen += INDEX_ENTRY_SIZE;
+    slots.writeInt32BE(h.indexCount, slot * HASH_SLOT_SIZE);
     this.dirtySlots.push(slot);
     if (h.indexCount <= 1) {
       h.beginPhyOffset = phyOffset;
@@ -121,19 +127,29 @@ export class IndexFile {
 
   /** Writes entries added since the last call (one write). */
   commitEntries(): void {
-    if (this.pendingEntries.length === 0) return;
+    if (this.pendingLen === 0) return;
     const pos = INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE + this.pendingFrom * INDEX_ENTRY_SIZE;
-    const buf = this.pendingEntries.length === 1 ? this.pendingEntries[0] : Buffer.concat(this.pendingEntries);
-    fs.writeSync(this.fd, buf, 0, buf.length, pos);
-    this.pendingEntries = [];
+    fs.writeSync(this.fd, this.pending, 0, this.pendingLen, pos);
+    this.pendingLen = 0;
   }
 
   isDirty(): boolean {
-    return this.headerDirty || this.dirtySlots.length > 0 || this.pendingEntries.length > 0;
+    return this.headerDirty || this.dirtySlots.length > 0 || this.pendingLen > 0;
   }
 
   /** Writes dirty slots (coalesced into runs) and the header, then fdatasync. */
   flush(): void {
+    this.writeDirty();
+    fs.fdatasyncSync(this.fd);
+  }
+
+  /** Same as flush, with the fdatasync on the thread pool. */
+  flushAsync(): Promise<void> {
+    this.writeDirty();
+    return new Promise((resolve, reject) => fs.fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
+  }
+
+  private writeDirty(): void {
     this.commitEntries();
     if (this.slots && this.dirtySlots.length) {
       const slots = this.slots;
@@ -146,9 +162,7 @@ export class IndexFile {
         while (j + 1 < dirty.length && dirty[j + 1] - dirty[j] < 4096) j++;
         const from = dirty[i];
         const to = dirty[j];
-        const buf = Buffer.allocUnsafe((to - from + 1) * 4);
-        for (let s = from; s <= to; s++) buf.writeInt32BE(slots[s], (s - from) * 4);
-        fs.writeSync(this.fd, buf, 0, buf.length, INDEX_HEADER_SIZE + from * 4);
+        fs.writeSync(this.fd, slots, from * 4, (to - from + 1) * 4, INDEX_HEADER_SIZE + from * 4);
         i = j + 1;
       }
     }
@@ -164,7 +178,6 @@ export class IndexFile {
       fs.writeSync(this.fd, hb, 0, hb.length, 0);
       this.headerDirty = false;
     }
-    fs.fdatasyncSync(this.fd);
   }
 
   isTimeMatched(begin: number, end: number): boolean {

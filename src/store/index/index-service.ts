@@ -102,6 +102,13 @@ export class IndexService {
     return [...new Set(out)];
   }
 
+  /** Flushes dirty files off the main thread; resolves the end timestamp now durable. */
+  async flushAsync(): Promise<number> {
+    const ts = this.last()?.header.endTimestamp ?? 0;
+    await Promise.all(this.files.filter((f) => f.isDirty()).map((f) => f.flushAsync()));
+    return ts;
+  }
+
   /** Flushes dirty files; returns the end timestamp now durable (for the checkpoint). */
   flush(): number {
     for (const f of this.files) if (f.isDirty()) f.flush();
