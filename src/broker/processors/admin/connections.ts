@@ -8,12 +8,14 @@ import {
   encodeConsumerConnection,
   encodeGroupList,
   encodeProducerConnection,
+  encodeTopicList,
   type Connection,
 } from '../../../protocol/admin.js';
-import type { SubscriptionData } from '../../../protocol/heartbeat.js';
+import { encodeJson } from '../../../protocol/body.js';
+import { subscriptionDataToJson, type SubscriptionData } from '../../../protocol/heartbeat.js';
 import type { Processor } from '../../../remoting/server.js';
 import type { AdminDeps, ClientConn } from './deps.js';
-import { ConsumerGroupHeader, ProducerGroupHeader, TopicOnlyHeader } from './headers.js';
+import { ConsumerGroupHeader, GroupOnlyHeader, GroupTopicHeader, ProducerGroupHeader, TopicOnlyHeader } from './headers.js';
 import { fail, ok } from './util.js';
 
 function toConnection(c: ClientConn): Connection {
@@ -52,5 +54,39 @@ export function queryTopicConsumeByWho(deps: AdminDeps): Processor {
     const groups = new Set(deps.consumers.groupsSubscribing(topic!));
     for (const g of deps.offsets.groupsOf(topic!)) groups.add(g);
     return ok(encodeGroupList({ groupList: [...groups].sort() }));
+  };
+}
+
+/** GET_ALL_PRODUCER_INFO (328, `mqadmin producer`): ProducerTableInfo {"data":{group:[ProducerInfo]}}. */
+export function getAllProducerInfo(deps: AdminDeps): Processor {
+  return () => {
+    const data: Record<string, unknown[]> = {};
+    for (const [group, clients] of Object.entries(deps.producers.all())) {
+      data[group] = clients.map((c) => ({
+        clientId: c.clientId,
+        language: c.language,
+        lastUpdateTimestamp: c.lastUpdate ?? 0,
+        remoteIP: c.channel.remoteAddr,
+        version: c.version,
+      }));
+    }
+    return ok(encodeJson({ data }));
+  };
+}
+
+/** QUERY_TOPICS_BY_CONSUMER (343): topics the group has offsets on, with this broker's address. */
+export function queryTopicsByConsumer(deps: AdminDeps): Processor {
+  return (req) => {
+    const { group } = decodeRequired(GroupOnlyHeader, req.extFields);
+    return ok(encodeTopicList({ topicList: deps.offsets.topicsOf(group!).sort(), brokerAddr: deps.brokerAddr }));
+  };
+}
+
+/** QUERY_SUBSCRIPTION_BY_CONSUMER (345): the online group's subscription of one topic (absent when none). */
+export function querySubscriptionByConsumer(deps: AdminDeps): Processor {
+  return (req) => {
+    const h = decodeRequired(GroupTopicHeader, req.extFields);
+    const sub = deps.consumers.group(h.group!)?.subscriptions.find((s) => s.topic === h.topic);
+    return ok(encodeJson({ group: h.group, subscriptionData: sub ? subscriptionDataToJson(sub) : undefined, topic: h.topic }));
   };
 }

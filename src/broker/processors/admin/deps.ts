@@ -17,6 +17,8 @@ export interface ClientConn {
   clientId: string;
   language: string;
   version: number;
+  /** Last heartbeat (ms). */
+  lastUpdate?: number;
 }
 
 /** A consumer group as the consumer manager knows it (Apache ConsumerGroupInfo). */
@@ -101,6 +103,8 @@ export interface StorePort {
     Awaitable<{ minOffset: number; maxOffset: number; units: ConsumeQueueUnitView[] } | null>;
   deleteTopics(topics: string[]): Awaitable<void>;
   cleanExpiredConsumeQueue(): Awaitable<void>;
+  /** Drops consume queues of topics not in `retain` (CLEAN_UNUSED_TOPIC). */
+  cleanUnusedTopic(retain: string[]): Awaitable<void>;
   deleteExpiredFilesManually(): Awaitable<void>;
   runtime(): Awaitable<StoreRuntime>;
 }
@@ -113,6 +117,8 @@ export interface ConsumersPort {
 export interface ProducersPort {
   /** Clients of a producer group; undefined when the group is unknown. */
   clients(group: string): ClientConn[] | undefined;
+  /** Every producer group with its clients. */
+  all(): Record<string, ClientConn[]>;
 }
 
 /** Counters and rates behind GET_BROKER_RUNTIME_INFO / stats; anything missing counts as 0. */
@@ -129,8 +135,13 @@ export interface StatsPort {
   getFoundTps?(seconds: number): number;
   getMissTps?(seconds: number): number;
   getTotalTps?(seconds: number): number;
-  topicPutTps?(topic: string): number;
-  groupGetTps?(group: string, topic: string): number;
+  /** Puts of a topic per second over the last `seconds` (10 when absent). */
+  topicPutTps?(topic: string, seconds?: number): number;
+  groupGetTps?(group: string, topic: string, seconds?: number): number;
+  /** Messages put to a topic since start. */
+  topicPutTotal?(topic: string): number;
+  /** Messages a group got from a topic since start. */
+  groupGetTotal?(group: string, topic: string): number;
   putMessageTimesTotal?(): number;
   putMessageSizeTotal?(): number;
   putMessageFailedTimes?(): number;

@@ -8,7 +8,9 @@ import {
   decodeSubscriptionGroupConfig,
   encodeSubscriptionGroupConfig,
   encodeSubscriptionGroupWrapper,
+  subscriptionGroupConfigFromJson,
 } from '../../../protocol/admin.js';
+import { asArray, parseObjectBody } from '../../../protocol/body.js';
 import { validateGroup } from '../../../common/topics.js';
 import type { Processor } from '../../../remoting/server.js';
 import type { AdminDeps } from './deps.js';
@@ -24,6 +26,21 @@ export function updateAndCreateSubscriptionGroup(deps: AdminDeps): Processor {
     if (invalid) return fail(ResponseCode.INVALID_PARAMETER, invalid);
     await deps.groups.put(cfg);
     deps.logger.info(`subscription group ${cfg.groupName} created/updated by ${channel.remoteAddr}`);
+    return ok();
+  };
+}
+
+/** UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST (225, 5.3.1): body {"groupConfigList":[...]}; all names checked first. */
+export function updateAndCreateSubscriptionGroupList(deps: AdminDeps): Processor {
+  return async (req, channel) => {
+    const o = parseObjectBody(req.body ?? Buffer.alloc(0), 'SubscriptionGroupList');
+    const list = asArray(o.groupConfigList).map((x) => subscriptionGroupConfigFromJson(x));
+    for (const cfg of list) {
+      const invalid = validateGroup(cfg.groupName);
+      if (invalid) return fail(ResponseCode.INVALID_PARAMETER, invalid);
+    }
+    for (const cfg of list) await deps.groups.put(cfg);
+    deps.logger.info(`subscription groups ${list.map((g) => g.groupName).join(';')} created/updated by ${channel.remoteAddr}`);
     return ok();
   };
 }

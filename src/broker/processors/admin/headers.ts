@@ -52,6 +52,24 @@ export interface GroupOnlyHeader {
 }
 export const GroupOnlyHeader = defineHeader<GroupOnlyHeader>({ group: { type: 'string', required: true } });
 
+export interface GroupTopicHeader {
+  group?: string;
+  topic?: string;
+}
+export const GroupTopicHeader = defineHeader<GroupTopicHeader>({
+  group: { type: 'string', required: true },
+  topic: { type: 'string', required: true },
+});
+
+export interface ViewBrokerStatsDataRequestHeader {
+  statsName?: string;
+  statsKey?: string;
+}
+export const ViewBrokerStatsDataRequestHeader = defineHeader<ViewBrokerStatsDataRequestHeader>({
+  statsName: { type: 'string', required: true },
+  statsKey: { type: 'string', required: true },
+});
+
 export interface GetConsumeStatsRequestHeader {
   consumerGroup?: string;
   topic?: string;

@@ -11,7 +11,7 @@ import type { RemotingServer } from '../../../remoting/server.js';
 import { configToProperties } from '../../config.js';
 import { applyConfigUpdate } from './config-update.js';
 import type { BrokerContext, ConsumerGroupInfo } from '../../context.js';
-import type { AdminDeps, ConsumerGroupView } from './deps.js';
+import type { AdminDeps, ClientConn, ConsumerGroupView } from './deps.js';
 import { RebalanceLockManager } from './lock.js';
 import { registerAdminTable } from './register.js';
 
@@ -108,6 +108,7 @@ export function adminDepsFromContext(ctx: BrokerContext): AdminDeps {
       consumeQueue: (t, q, index, count) => ctx.store.getConsumeQueueUnits(t, q, index, count),
       deleteTopics: (topics) => ctx.store.deleteTopics(new Set(topics)),
       cleanExpiredConsumeQueue: () => ctx.store.cleanExpiredConsumerQueue(),
+      cleanUnusedTopic: (retain) => ctx.store.cleanUnusedTopic(new Set(retain)),
       deleteExpiredFilesManually: () => ctx.store.executeDeleteFilesManually(),
       runtime: () => {
         const info = ctx.store.getRuntimeInfo();
@@ -131,6 +132,11 @@ export function adminDepsFromContext(ctx: BrokerContext): AdminDeps {
     },
     producers: {
       clients: (g) => (ctx.producers.groups.has(g) ? ctx.producers.channelsOf(g) : undefined),
+      all: () => {
+        const out: Record<string, ClientConn[]> = {};
+        for (const g of ctx.producers.groups.keys()) out[g] = ctx.producers.channelsOf(g);
+        return out;
+      },
     },
     stats: {
       msgPutTotalYesterdayMorning: () => ctx.stats.putTotalYesterdayMorning,
@@ -144,8 +150,10 @@ export function adminDepsFromContext(ctx: BrokerContext): AdminDeps {
       getFoundTps: (s) => tps('getFound', s),
       getMissTps: (s) => tps('getMiss', s),
       getTotalTps: (s) => tps('getTotal', s),
-      topicPutTps: (t) => ctx.stats.topicPutTps(t),
-      groupGetTps: (g, t) => ctx.stats.groupGetTps(g, t),
+      topicPutTps: (t, s) => ctx.stats.topicPutTps(t, s),
+      groupGetTps: (g, t, s) => ctx.stats.groupGetTps(g, t, s),
+      topicPutTotal: (t) => ctx.stats.topicPutTotal(t),
+      groupGetTotal: (g, t) => ctx.stats.groupGetTotal(g, t),
       putMessageTimesTotal: () => ctx.stats.putTimesTotal,
       putMessageSizeTotal: () => ctx.stats.putBytesTotal,
       putLatency: (q) => ctx.stats.putLatencyPercentile(q * 100),

@@ -26,3 +26,12 @@ export function deleteExpiredCommitLog(deps: AdminDeps): Processor {
     return ok();
   };
 }
+
+/** CLEAN_UNUSED_TOPIC (316): drop consume queues of topics that have no config any more. */
+export function cleanUnusedTopic(deps: AdminDeps): Processor {
+  return async (_req, channel) => {
+    deps.logger.warn(`cleanUnusedTopic requested by ${channel.remoteAddr}`);
+    await deps.store.cleanUnusedTopic(Object.keys(deps.topics.table()));
+    return ok();
+  };
+}

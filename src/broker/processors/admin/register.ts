@@ -7,11 +7,14 @@ import { RemotingSysResponseCode, notSupportedRemark } from '../../../remoting/c
 import { RemotingCommand } from '../../../remoting/command.js';
 import type { Processor, RemotingServer } from '../../../remoting/server.js';
 import type { AdminDeps } from './deps.js';
-import { getAllSubscriptionGroupConfig, deleteSubscriptionGroup, getSubscriptionGroupConfig, updateAndCreateSubscriptionGroup } from './group.js';
-import { deleteTopicInBroker, getAllTopicConfig, getSystemTopicListFromBroker, getTopicConfig, updateAndCreateTopic } from './topic.js';
+import { getAllSubscriptionGroupConfig, deleteSubscriptionGroup, getSubscriptionGroupConfig, updateAndCreateSubscriptionGroup, updateAndCreateSubscriptionGroupList } from './group.js';
+import { deleteTopicInBroker, getAllTopicConfig, getSystemTopicListFromBroker, getTopicConfig, updateAndCreateTopic, updateAndCreateTopicList } from './topic.js';
 import { getTopicStatsInfo, queryConsumeTimeSpan } from './stats.js';
 import { getBrokerConsumeStats, getConsumeStats } from './consume-stats.js';
-import { getConsumerConnectionList, getProducerConnectionList, queryTopicConsumeByWho } from './connections.js';
+import {
+  getAllProducerInfo, getConsumerConnectionList, getProducerConnectionList, querySubscriptionByConsumer, queryTopicConsumeByWho, queryTopicsByConsumer,
+} from './connections.js';
+import { viewBrokerStatsData } from './broker-stats.js';
 import { getBrokerRuntimeInfo } from './runtime-info.js';
 import { getBrokerConfig, updateBrokerConfig } from './config.js';
 import { queryConsumeQueue, queryMessage, viewMessageById } from './query.js';
@@ -19,7 +22,7 @@ import { invokeBrokerToGetConsumerStatus, invokeBrokerToResetOffset } from './re
 import { RebalanceLockManager, lockBatchMQ, unlockBatchMQ } from './lock.js';
 import { consumeMessageDirectly, getConsumerRunningInfo } from './relay.js';
 import { cloneGroupOffset, queryCorrectionOffset } from './offsets.js';
-import { cleanExpiredConsumeQueue, deleteExpiredCommitLog } from './maintenance.js';
+import { cleanExpiredConsumeQueue, cleanUnusedTopic, deleteExpiredCommitLog } from './maintenance.js';
 
 /** Apache's answer to a code no processor handles (note the leading space of the remark). */
 export const notSupportedProcessor: Processor = (req) =>
@@ -59,6 +62,13 @@ export function adminProcessorTable(deps: AdminDeps, locks: RebalanceLockManager
     [RequestCode.CLONE_GROUP_OFFSET, cloneGroupOffset(deps)],
     [RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE, cleanExpiredConsumeQueue(deps)],
     [RequestCode.DELETE_EXPIRED_COMMITLOG, deleteExpiredCommitLog(deps)],
+    [RequestCode.CLEAN_UNUSED_TOPIC, cleanUnusedTopic(deps)],
+    [RequestCode.UPDATE_AND_CREATE_TOPIC_LIST, updateAndCreateTopicList(deps)],
+    [RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST, updateAndCreateSubscriptionGroupList(deps)],
+    [RequestCode.GET_ALL_PRODUCER_INFO, getAllProducerInfo(deps)],
+    [RequestCode.QUERY_TOPICS_BY_CONSUMER, queryTopicsByConsumer(deps)],
+    [RequestCode.QUERY_SUBSCRIPTION_BY_CONSUMER, querySubscriptionByConsumer(deps)],
+    [RequestCode.VIEW_BROKER_STATS_DATA, viewBrokerStatsData(deps)],
   ];
 }
 

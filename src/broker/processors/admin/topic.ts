@@ -4,8 +4,8 @@
  */
 import { ResponseCode } from '../../../protocol/codes.js';
 import { decodeRequired } from '../../../protocol/header.js';
-import { encodeTopicConfigWrapper, newTopicConfig, topicConfigToJson, type TopicConfig } from '../../../protocol/route.js';
-import { encodeJson } from '../../../protocol/body.js';
+import { encodeTopicConfigWrapper, newTopicConfig, topicConfigFromJson, topicConfigToJson, type TopicConfig } from '../../../protocol/route.js';
+import { asArray, encodeJson, parseObjectBody } from '../../../protocol/body.js';
 import { encodeTopicList } from '../../../protocol/admin.js';
 import {
   AUTO_CREATE_TOPIC_KEY_TOPIC, CHECKPOINT_TOPIC, RMQ_SYS_BENCHMARK_TOPIC, RMQ_SYS_OFFSET_MOVED_EVENT,
@@ -33,6 +33,29 @@ function sameTopicConfig(a: TopicConfig, b: TopicConfig | undefined): boolean {
     ak.length === bk.length && ak.every((k) => a.attributes[k] === b.attributes[k]);
 }
 
+/** Name checks shared by the single and list forms: a response when the name is refused. */
+function refuseTopicName(topic: string | undefined) {
+  const invalid = validateTopic(topic);
+  if (invalid) return fail(ResponseCode.INVALID_PARAMETER, invalid);
+  if (isSystemTopic(topic!)) return fail(ResponseCode.INVALID_PARAMETER, conflictRemark(topic!));
+  return undefined;
+}
+
+/** `requested.attributes` holds the modification ("+k" -> v, "-k" -> ""); undefined when it changes nothing. */
+function finalTopicConfig(deps: AdminDeps, requested: TopicConfig): TopicConfig | undefined {
+  const current = deps.topics.get(requested.topicName);
+  if (sameTopicConfig(requested, current)) return undefined;
+  return { ...requested, attributes: alterAttributes(current === undefined, current?.attributes ?? {}, requested.attributes) };
+}
+
+async function registerAfterChange(deps: AdminDeps): Promise<void> {
+  try {
+    await deps.registerToNamesrvNow();
+  } catch (e) {
+    deps.logger.warn(`register after topic change failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 export function updateAndCreateTopic(deps: AdminDeps): Processor {
   return async (req, channel) => {
     // Java checks the filter type while decoding the header (CreateTopicRequestHeader.checkFields).
@@ -41,13 +64,10 @@ export function updateAndCreateTopic(deps: AdminDeps): Processor {
     if (!FILTER_TYPES.has(filter)) return fail(ResponseCode.SYSTEM_ERROR, `No enum constant org.apache.rocketmq.common.TopicFilterType.${filter}`);
 
     const topic = req.field('topic');
-    const invalid = validateTopic(topic);
-    if (invalid) return fail(ResponseCode.INVALID_PARAMETER, invalid);
-    if (isSystemTopic(topic!)) return fail(ResponseCode.INVALID_PARAMETER, conflictRemark(topic!));
+    const refused = refuseTopicName(topic);
+    if (refused) return refused;
 
     const h = decodeRequired(CreateTopicRequestHeader, req.extFields);
-    const modification = parseAttributeModification(h.attributes);
-    const current = deps.topics.get(topic!);
     const requested = newTopicConfig(topic!, {
       readQueueNums: h.readQueueNums,
       writeQueueNums: h.writeQueueNums,
@@ -55,24 +75,44 @@ export function updateAndCreateTopic(deps: AdminDeps): Processor {
       topicFilterType: filter as TopicConfig['topicFilterType'],
       topicSysFlag: h.topicSysFlag ?? 0,
       order: h.order ?? false,
-      attributes: modification,
+      attributes: parseAttributeModification(h.attributes),
     });
     if (requested.attributes['+message.type'] === 'MIXED') {
       return fail(ResponseCode.INVALID_PARAMETER, 'MIXED message type is not supported.');
     }
     // Idempotent: an identical request changes nothing and registers nothing.
-    if (sameTopicConfig(requested, current)) return ok();
-
-    const finalConfig: TopicConfig = {
-      ...requested,
-      attributes: alterAttributes(current === undefined, current?.attributes ?? {}, modification),
-    };
+    const finalConfig = finalTopicConfig(deps, requested);
+    if (!finalConfig) return ok();
     await deps.topics.put(finalConfig);
     deps.logger.info(`topic ${topic} created/updated by ${channel.remoteAddr}: r=${finalConfig.readQueueNums} w=${finalConfig.writeQueueNums} perm=${finalConfig.perm}`);
-    try {
-      await deps.registerToNamesrvNow();
-    } catch (e) {
-      deps.logger.warn(`register after topic change failed: ${e instanceof Error ? e.message : String(e)}`);
+    await registerAfterChange(deps);
+    return ok();
+  };
+}
+
+/**
+ * UPDATE_AND_CREATE_TOPIC_LIST (18, 5.3): body {"topicConfigList":[TopicConfig...]}, attributes given as
+ * modifications ("+k":"v"). Every name is checked before anything changes; unchanged topics are skipped
+ * (Apache stops at the first unchanged one and leaves the rest of the list unapplied; we apply the rest).
+ */
+export function updateAndCreateTopicList(deps: AdminDeps): Processor {
+  return async (req, channel) => {
+    const o = parseObjectBody(req.body ?? Buffer.alloc(0), 'CreateTopicListRequestBody');
+    const list = asArray(o.topicConfigList).map((x) => topicConfigFromJson(x));
+    for (const tc of list) {
+      const refused = refuseTopicName(tc.topicName);
+      if (refused) return refused;
+      if (tc.attributes['+message.type'] === 'MIXED') return fail(ResponseCode.INVALID_PARAMETER, 'MIXED message type is not supported.');
+    }
+    const changed: TopicConfig[] = [];
+    for (const tc of list) {
+      const f = finalTopicConfig(deps, tc);
+      if (f) changed.push(f);
+    }
+    for (const tc of changed) await deps.topics.put(tc);
+    if (changed.length > 0) {
+      deps.logger.info(`topics ${changed.map((t) => t.topicName).join(';')} created/updated by ${channel.remoteAddr}`);
+      await registerAfterChange(deps);
     }
     return ok();
   };
