@@ -75,11 +75,18 @@ export function parseJavaDouble(s: string): number | undefined {
   return Number(t.replace(/[fFdD]$/, ''));
 }
 
-/** Java Double.toString for the values our headers carry: always with a fraction ("1.0"). */
+/** Java Double.toString: shortest digits, always a fraction ("1.0"), scientific outside [1e-3, 1e7) ("1.0E7"). */
 export function javaDoubleString(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
   if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
-  return Number.isInteger(n) && Math.abs(n) < 1e7 ? n.toFixed(1) : String(n);
+  if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(n);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const t = String(n);
+    return t.includes('.') ? t : `${t}.0`;
+  }
+  const [mant, exp] = n.toExponential().split('e');
+  return `${mant.includes('.') ? mant : `${mant}.0`}E${exp.startsWith('+') ? exp.slice(1) : exp}`;
 }
 
 function specOf(def: FieldDef): FieldSpec {

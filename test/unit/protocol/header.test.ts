@@ -60,6 +60,10 @@ describe('Java parse rules', () => {
     expect(parseJavaDouble('abc')).toBeUndefined();
     expect(javaDoubleString(1)).toBe('1.0');
     expect(javaDoubleString(0.25)).toBe('0.25');
+    expect(javaDoubleString(1e7)).toBe('1.0E7');
+    expect(javaDoubleString(12345678.5)).toBe('1.23456785E7');
+    expect(javaDoubleString(0.0001)).toBe('1.0E-4');
+    expect(javaDoubleString(-0)).toBe('-0.0');
   });
 });
 
