@@ -14,6 +14,8 @@ export interface NamesrvConfig {
   clusterTest: boolean;
   orderMessageEnable: boolean;
   returnOrderTopicConfigToBroker: boolean;
+  // Thread-pool and queue sizes: Java tuning knobs with no counterpart in a single-threaded Node server. They are
+  // kept so GET_NAMESRV_CONFIG lists what mqadmin getNamesrvConfig users expect and config files carrying them load.
   clientRequestThreadPoolNums: number;
   defaultThreadPoolNums: number;
   clientRequestThreadPoolQueueCapacity: number;
@@ -23,6 +25,7 @@ export interface NamesrvConfig {
   supportActingMaster: boolean;
   enableAllTopicList: boolean;
   enableTopicList: boolean;
+  /** Reported only: the 5.x acting-master notification and the embedded controller are not part of this name server. */
   notifyMinBrokerIdChanged: boolean;
   enableControllerInNamesrv: boolean;
   needWaitForService: boolean;
