@@ -118,7 +118,9 @@ public final class PushConsumer {
                             String seq = m.getUserProperty(Payload.SEQ_PROPERTY);
                             if (retryFirst > 0 && seq != null && Integer.parseInt(seq) < retryFirst
                                 && m.getReconsumeTimes() == 0 && retried.putIfAbsent(seq, Boolean.TRUE) == null) {
-                                // Hand the whole batch back once: the broker must redeliver with reconsumeTimes 1.
+                                // Hand the whole batch back once: the broker must redeliver with reconsumeTimes 1
+                                // (after delay level 1, 1 s, rather than the default 10 s).
+                                ctx.setDelayLevelWhenNextConsume(1);
                                 return ConsumeConcurrentlyStatus.RECONSUME_LATER;
                             }
                         }
