@@ -137,7 +137,7 @@ export class RouteInfoManager {
       const changed = this.isBrokerTopicConfigChanged(p.clusterName, p.brokerAddr, wrapper.dataVersion);
       if (p.deleteMissingTopics && isMaster && (changed || registerFirst)) {
         for (const [topic, m] of [...this.topicQueueTable]) {
-          if (!m.has(p.brokerName) || wrapper.topicConfigTable[topic] !== undefined) continue;
+          if (!m.has(p.brokerName) || Object.prototype.hasOwnProperty.call(wrapper.topicConfigTable, topic)) continue;
           m.delete(p.brokerName);
           this.logger.info(`broker ${p.brokerName} no longer has topic ${topic}, its queue data removed`);
           if (m.size === 0) this.topicQueueTable.delete(topic);
