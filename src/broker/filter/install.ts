@@ -3,9 +3,8 @@
  * and CHECK_CLIENT_CONFIG, which refuses a bad expression with SUBSCRIPTION_PARSE_FAILED (23) and the parse
  * error as remark, as Apache does when a consumer subscribes.
  */
-import { parseObjectBody } from '../../protocol/body.js';
 import { RequestCode, ResponseCode } from '../../protocol/codes.js';
-import { subscriptionDataFromJson } from '../../protocol/heartbeat.js';
+import { decodeCheckClientConfigBody } from '../../protocol/heartbeat.js';
 import { RemotingCommand } from '../../remoting/command.js';
 import type { BrokerContext } from '../context.js';
 import { compileSql92, Sql92CompileError } from './sql92.js';
@@ -31,8 +30,7 @@ export function installFilter(ctx: BrokerContext): void {
   ctx.server.registerProcessor(RequestCode.CHECK_CLIENT_CONFIG, (req) => {
     let sub;
     try {
-      const o = parseObjectBody(req.body, 'CheckClientRequestBody');
-      sub = o.subscriptionData ? subscriptionDataFromJson(o.subscriptionData) : undefined;
+      sub = decodeCheckClientConfigBody(req.body ?? Buffer.alloc(0)).subscriptionData;
     } catch (e) {
       return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, `bad CheckClientRequestBody: ${(e as Error).message}`);
     }

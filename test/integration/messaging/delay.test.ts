@@ -82,6 +82,8 @@ describe('delayed messages', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, sentAt + 2500 - Date.now())));
     const before = got.length;
     await b.restart();
+    // A restarted broker knows the consumer again at its next heartbeat (every 30 s, as Apache's client); send it now.
+    await c.instance.sendHeartbeatToAllBrokers();
     await waitFor(() => new Set(got.map((g) => g.msg.properties.KEYS)).size >= N, 60_000, 'all delayed messages');
     await new Promise((r) => setTimeout(r, 1500));
     await c.shutdown();

@@ -1,0 +1,192 @@
+// Retry / dead letters, transactions and SQL92 filtering end to end: our standalone broker as a child process
+// and our client library.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MQAdmin } from '../../../src/client/admin/index.js';
+import { Producer, PushConsumer, buildSubscriptionData, createMessage } from '../../../src/client/index.js';
+import { TransactionProducer, type LocalTransactionState } from '../../../src/client/producer/transaction-producer.js';
+import type { MessageExt } from '../../../src/common/message.js';
+import { RequestCode, ResponseCode } from '../../../src/protocol/codes.js';
+import { encodeCheckClientConfigBody, type SubscriptionData } from '../../../src/protocol/heartbeat.js';
+import { RemotingClient } from '../../../src/remoting/client.js';
+import { RemotingCommand } from '../../../src/remoting/command.js';
+import { startItBroker, TEST_DELAY_LEVELS, uniqueName, waitFor, type ItBroker } from './harness.js';
+
+let b: ItBroker;
+beforeAll(async () => {
+  b = await startItBroker({
+    messageDelayLevel: TEST_DELAY_LEVELS,
+    enablePropertyFilter: true,
+    // Check-back rounds every second (5.x default 30 s) so the 6 s transactionTimeOut dominates.
+    transactionCheckInterval: 1000,
+  });
+});
+afterAll(async () => {
+  await b?.destroy();
+});
+
+function consumer(topic: string, group: string, listener: (m: MessageExt) => 'CONSUME_SUCCESS' | 'RECONSUME_LATER', sub?: SubscriptionData): PushConsumer {
+  const c = new PushConsumer({ namesrvAddr: b.namesrv, group, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' });
+  c.subscribe(topic, '*');
+  // SQL92: the push consumer's subscription table takes a SQL92 SubscriptionData as Apache's MessageSelector.bySql does.
+  if (sub) (c as unknown as { subscriptions: Map<string, SubscriptionData> }).subscriptions.set(topic, sub);
+  c.registerMessageListener((msgs) => {
+    for (const m of msgs) if (listener(m) === 'RECONSUME_LATER') return 'RECONSUME_LATER';
+    return 'CONSUME_SUCCESS';
+  });
+  return c;
+}
+
+describe('retry and dead letters', () => {
+  it('a message failing 16 times lands in %DLQ%group with its original id and keys queryable', async () => {
+    const topic = uniqueName('RetryT');
+    const group = uniqueName('CG');
+    const p = new Producer({ namesrvAddr: b.namesrv, group: uniqueName('PG') });
+    await p.start();
+    const sent = await p.send(createMessage({ topic, body: 'poison', keys: 'poison-key', tags: 'TagP' }));
+    const attempts: MessageExt[] = [];
+    const c = consumer(topic, group, (m) => {
+      attempts.push(m);
+      return 'RECONSUME_LATER';
+    });
+    await c.start();
+    const admin = new MQAdmin({ namesrv: b.namesrv });
+    const dlq = `%DLQ%${group}`;
+    let inDlq: MessageExt[] = [];
+    const end = Date.now() + 60_000;
+    while (inDlq.length === 0 && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 1000));
+      if (attempts.length < 17) continue;
+      inDlq = await admin.queryMessagesByKey({ topic: dlq, key: 'poison-key' }).catch(() => []);
+    }
+    await c.shutdown();
+    await p.shutdown();
+    // First delivery + 16 retries, every one with the original topic, body and id.
+    expect(attempts).toHaveLength(17);
+    expect(attempts.map((m) => m.reconsumeTimes)).toEqual(Array.from({ length: 17 }, (_, i) => i));
+    for (const m of attempts) {
+      expect(m.topic).toBe(topic);
+      expect(m.properties.UNIQ_KEY).toBe(sent.msgId);
+      expect(m.body.toString()).toBe('poison');
+    }
+    expect(inDlq).toHaveLength(1);
+    const d = inDlq[0];
+    expect(d.properties.UNIQ_KEY).toBe(sent.msgId);
+    expect(d.properties.KEYS).toBe('poison-key');
+    expect(d.properties.RETRY_TOPIC).toBe(topic);
+    expect(d.properties.ORIGIN_MESSAGE_ID).toBe(sent.offsetMsgId);
+    expect(d.reconsumeTimes).toBe(17);
+    expect(d.queueId).toBe(0);
+    const byId = await admin.queryMessagesByUniqKey(dlq, sent.msgId);
+    expect(byId.length).toBeGreaterThanOrEqual(1);
+    const tc = (await admin.getAllTopicConfig(b.broker))[dlq];
+    expect(tc).toMatchObject({ readQueueNums: 1, writeQueueNums: 1, perm: 6 });
+    admin.close();
+  }, 90_000);
+});
+
+describe('transactions', () => {
+  it('commit, rollback, and unknown-then-check-back (producer restarted before the check) end as Apache', async () => {
+    const topic = uniqueName('TxT');
+    const pgroup = uniqueName('TPG');
+    const got: MessageExt[] = [];
+    const c = consumer(topic, uniqueName('CG'), (m) => {
+      got.push(m);
+      return 'CONSUME_SUCCESS';
+    });
+    const decide = (m: { properties: Record<string, string> }): LocalTransactionState =>
+      m.properties.KEYS === 'commit' ? 'COMMIT_MESSAGE' : m.properties.KEYS === 'rollback' ? 'ROLLBACK_MESSAGE' : 'UNKNOW';
+    const p1 = new TransactionProducer({
+      namesrvAddr: b.namesrv, group: pgroup,
+      transactionListener: { executeLocalTransaction: decide, checkLocalTransaction: () => 'UNKNOW' },
+    });
+    await p1.start();
+    const results = [];
+    for (const k of ['commit', 'rollback', 'unknown']) {
+      results.push(await p1.sendMessageInTransaction(createMessage({ topic, body: `tx-${k}`, keys: k })));
+    }
+    expect(results.map((r) => r.localTransactionState)).toEqual(['COMMIT_MESSAGE', 'ROLLBACK_MESSAGE', 'UNKNOW']);
+    expect(results.every((r) => r.sendStatus === 'SEND_OK' && r.transactionId === r.msgId)).toBe(true);
+    const unknownBorn = Date.now();
+    await p1.shutdown();
+
+    const checked: MessageExt[] = [];
+    const p2 = new TransactionProducer({
+      namesrvAddr: b.namesrv, group: pgroup,
+      transactionListener: {
+        executeLocalTransaction: decide,
+        checkLocalTransaction: (m) => {
+          checked.push(m);
+          return 'COMMIT_MESSAGE';
+        },
+      },
+    });
+    await p2.start();
+    await c.start();
+    await waitFor(() => got.some((m) => m.properties.KEYS === 'commit'), 20_000, 'committed message');
+    await waitFor(() => got.some((m) => m.properties.KEYS === 'unknown'), 30_000, 'message committed by check-back')
+      .catch((e) => { throw new Error(`${(e as Error).message}; checked ${checked.length}; broker log:\n${b.output().slice(-3000)}`); });
+    const late = got.find((m) => m.properties.KEYS === 'unknown')!;
+    // Not checked before transactionTimeOut (6 s).
+    expect(Date.now() - unknownBorn).toBeGreaterThanOrEqual(6000);
+    expect(checked.length).toBeGreaterThanOrEqual(1);
+    expect(checked[0].topic).toBe(topic);
+    expect(checked[0].properties.UNIQ_KEY).toBe(results[2].msgId);
+    expect(checked[0].properties.TRANSACTION_CHECK_TIMES).toBe('1');
+    expect(late.properties.UNIQ_KEY).toBe(results[2].msgId);
+    expect(late.body.toString()).toBe('tx-unknown');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(got.filter((m) => m.properties.KEYS === 'rollback')).toHaveLength(0);
+    expect(got.filter((m) => m.properties.KEYS === 'commit')).toHaveLength(1);
+    expect(got.filter((m) => m.properties.KEYS === 'unknown')).toHaveLength(1);
+    expect(checked).toHaveLength(1);
+    await c.shutdown();
+    await p2.shutdown();
+  }, 60_000);
+});
+
+describe('SQL92 property filter', () => {
+  it("a subscription `a > 5 AND region = 'eu'` gets exactly the matching messages of a mixed stream", async () => {
+    const topic = uniqueName('SqlT');
+    const p = new Producer({ namesrvAddr: b.namesrv, group: uniqueName('PG') });
+    await p.start();
+    const regions = ['eu', 'us', 'asia'];
+    const expected = new Set<string>();
+    for (let i = 0; i < 90; i++) {
+      const props: Record<string, string> = {};
+      if (i % 7 !== 0) props.a = String(i % 11);
+      if (i % 5 !== 0) props.region = regions[i % 3];
+      if (i % 13 === 0) props.a = 'x';
+      await p.send(createMessage({ topic, body: `s${i}`, keys: `k${i}`, properties: props }));
+      const a = props.a !== undefined && /^\d+$/.test(props.a) ? Number(props.a) : undefined;
+      if (a !== undefined && a > 5 && props.region === 'eu') expected.add(`k${i}`);
+    }
+    expect(expected.size).toBeGreaterThan(5);
+    const got: MessageExt[] = [];
+    const sql = "a > 5 AND region = 'eu'";
+    const c = consumer(topic, uniqueName('CG'), (m) => {
+      got.push(m);
+      return 'CONSUME_SUCCESS';
+    }, buildSubscriptionData(topic, sql, 'SQL92'));
+    await c.start();
+    await waitFor(() => got.length >= expected.size, 20_000, 'matching messages');
+    await new Promise((r) => setTimeout(r, 1500));
+    await c.shutdown();
+    await p.shutdown();
+    expect(new Set(got.map((m) => m.properties.KEYS))).toEqual(expected);
+    expect(got).toHaveLength(expected.size);
+  }, 60_000);
+
+  it('CHECK_CLIENT_CONFIG refuses a bad expression with SUBSCRIPTION_PARSE_FAILED and accepts a good one', async () => {
+    const rc = new RemotingClient();
+    const check = async (expr: string) => {
+      const sub = buildSubscriptionData('SqlCheck', expr, 'SQL92');
+      const body = encodeCheckClientConfigBody({ clientId: 'it@1', group: 'CG_CHECK', subscriptionData: sub });
+      return rc.invoke(b.broker, RemotingCommand.createRequest(RequestCode.CHECK_CLIENT_CONFIG, undefined, body), 5000);
+    };
+    const bad = await check('a > AND');
+    expect(bad.code).toBe(ResponseCode.SUBSCRIPTION_PARSE_FAILED);
+    expect(bad.remark).toMatch(/Invalid SQL92 expression "a > AND"/);
+    expect((await check("a BETWEEN 1 AND 3 OR b IN ('x')")).code).toBe(ResponseCode.SUCCESS);
+    rc.close();
+  });
+});
