@@ -43,8 +43,9 @@ export class Segment {
 
   /** fdatasync on the thread pool; concurrent callers share one call. */
   flush(): Promise<void> {
-    if (this.syncing) return this.syncing;
     const target = this.wrotePosition;
+    // A round already in flight may have started before our writes: wait for it, then sync again if needed.
+    if (this.syncing) return this.syncing.then(() => (target > this.flushedPosition ? this.flush() : undefined));
     this.syncing = new Promise<void>((resolve, reject) => {
       fs.fdatasync(this.fd, (err) => {
         this.syncing = null;
