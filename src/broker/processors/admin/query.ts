@@ -5,6 +5,7 @@
 import { ResponseCode } from '../../../protocol/codes.js';
 import { decodeRequired } from '../../../protocol/header.js';
 import { encodeQueryConsumeQueueResponseBody, type QueryConsumeQueueResponseBody } from '../../../protocol/admin.js';
+import { UNIQUE_KEY_QUERY } from '../../../protocol/query.js';
 import { RemotingCommand } from '../../../remoting/command.js';
 import type { Processor } from '../../../remoting/server.js';
 import type { AdminDeps } from './deps.js';
@@ -15,7 +16,7 @@ import { fail, ok } from './util.js';
 export const MAX_QUERY_CQ_UNITS = 50_000;
 
 /** Ext field a unique-key (msgId) query carries (MixAll.UNIQUE_MSG_QUERY_FLAG). */
-export const UNIQUE_MSG_QUERY_FLAG = '_UNIQUE_KEY_QUERY';
+export const UNIQUE_MSG_QUERY_FLAG = UNIQUE_KEY_QUERY;
 
 function configNumber(deps: AdminDeps, key: string, def: number): number {
   const v = Number(deps.config.properties()[key]);
