@@ -24,7 +24,7 @@ beforeAll(async () => {
   ensureBuilt();
   tmp = mkdtempSync(join(tmpdir(), 'mqctl-namesrv-'));
   const conf = join(tmp, 'namesrv.conf');
-  writeFileSync(conf, `# test config\nkvConfigPath=${join(tmp, 'kvConfig.json')}\nconfigStorePath=${join(tmp, 'namesrv.properties')}\nbrokerExpiredMillis=1500\n`);
+  writeFileSync(conf, `# test config\nkvConfigPath=${join(tmp, 'kvConfig.json')}\nconfigStorePath=${join(tmp, 'namesrv.properties')}\nbrokerExpiredMillis=3000\n`);
   const port = await freePort();
   child = spawn(process.execPath, [join(ROOT, 'bin/mqctl.js'), 'start', 'namesrv', '--port', String(port), '--listen', '127.0.0.1', '--config', conf, '--scan-interval-ms', '200'], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -119,7 +119,7 @@ describe('mqctl start namesrv (child process)', () => {
       }
     })();
     try {
-      const silentGone = await waitFor(async () => !(await getClusterInfo(q, namesrv)).info.brokerAddrTable['broker-b'], 8000, 100);
+      const silentGone = await waitFor(async () => !(await getClusterInfo(q, namesrv)).info.brokerAddrTable['broker-b'], 20_000, 100);
       expect(silentGone).toBe(true);
       // its exclusive topic is gone, the shared one keeps only broker-a
       expect((await getRoute(q, namesrv, 'TopicB')).code).toBe(17);
@@ -133,12 +133,10 @@ describe('mqctl start namesrv (child process)', () => {
       const rC = await registerBroker(brokerC, namesrv, { cluster: 'ClusterY', brokerName: 'broker-c', brokerId: 0, brokerAddr: '10.3.0.1:10911', topics: [topic('TopicC', 2, 2)], heartbeatTimeoutMillis: 600_000 });
       expect(rC.code).toBe(0);
       expect((await getRoute(q, namesrv, 'TopicC')).code).toBe(0);
-      const closedAt = Date.now();
       brokerC.close();
-      const closedGone = await waitFor(async () => !(await getClusterInfo(q, namesrv)).info.clusterAddrTable.ClusterY, 3000, 20);
+      // its registration would last 600 s: only the closed connection can remove it within this wait
+      const closedGone = await waitFor(async () => !(await getClusterInfo(q, namesrv)).info.clusterAddrTable.ClusterY, 10_000, 20);
       expect(closedGone).toBe(true);
-      // well before any expiry could have removed it
-      expect(Date.now() - closedAt).toBeLessThan(3000);
       expect((await getRoute(q, namesrv, 'TopicC')).code).toBe(17);
     } finally {
       keepAlive = false;
