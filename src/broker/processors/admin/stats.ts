@@ -3,9 +3,10 @@
  */
 import { ResponseCode } from '../../../protocol/codes.js';
 import { decodeRequired } from '../../../protocol/header.js';
+import { encodeJson } from '../../../protocol/body.js';
 import {
-  encodeQueryConsumeTimeSpanBody,
   encodeTopicStatsTable,
+  messageQueueToJson,
   type MessageQueue,
   type QueueTimeSpan,
   type TopicOffset,
@@ -37,6 +38,28 @@ export function getTopicStatsInfo(deps: AdminDeps): Processor {
   };
 }
 
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** UtilAll.formatDate(d, "yyyy-MM-dd#HH:mm:ss:SSS") in local time. */
+export function formatTimeSpanDate(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}#${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}:${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** QueueTimeSpan as fastjson writes it: fields plus the getter-only `*Str` properties. */
+function timeSpanToJson(s: QueueTimeSpan): Record<string, unknown> {
+  return {
+    consumeTimeStamp: s.consumeTimeStamp,
+    consumeTimeStampStr: formatTimeSpanDate(s.consumeTimeStamp),
+    delayTime: s.delayTime,
+    maxTimeStamp: s.maxTimeStamp,
+    maxTimeStampStr: formatTimeSpanDate(s.maxTimeStamp),
+    messageQueue: messageQueueToJson(s.messageQueue),
+    minTimeStamp: s.minTimeStamp,
+    minTimeStampStr: formatTimeSpanDate(s.minTimeStamp),
+  };
+}
+
 export function queryConsumeTimeSpan(deps: AdminDeps): Processor {
   return async (req) => {
     const h = decodeRequired(QueryConsumeTimeSpanRequestHeader, req.extFields);
@@ -58,6 +81,6 @@ export function queryConsumeTimeSpan(deps: AdminDeps): Processor {
       }
       spans.push({ messageQueue: mq(deps, topic, i), minTimeStamp, maxTimeStamp, consumeTimeStamp, delayTime });
     }
-    return ok(encodeQueryConsumeTimeSpanBody(spans));
+    return ok(encodeJson({ consumeTimeSpanSet: spans.map(timeSpanToJson) }));
   };
 }
