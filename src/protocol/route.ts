@@ -479,7 +479,10 @@ export function decodeRegisterBrokerBody(
   if (!body || body.length === 0) {
     return { topicConfigSerializeWrapper: { topicConfigTable: {}, dataVersion: newDataVersion(0) }, filterServerList: [] };
   }
-  if (!opts.compressed) {
+  // 5.x brokers with compressedRegister=true deflate the body but still send compressed=false (requests.md §5):
+  // a zlib stream header (0x78, check bits) cannot start a JSON text, so such a body is read as the deflated form
+  const zlibHeader = body.length >= 2 && (body[0] & 0x0f) === 8 && ((body[0] << 8) | body[1]) % 31 === 0;
+  if (!opts.compressed && !zlibHeader) {
     const o = parseObjectBody(body, 'RegisterBrokerBody');
     if (opts.version !== undefined && opts.version < 37) {
       return { topicConfigSerializeWrapper: topicConfigWrapperFromJson(o), filterServerList: [] };

@@ -200,6 +200,12 @@ describe('REGISTER_BROKER bodies', () => {
     expect(() => decodeRegisterBrokerBody(bomb, { compressed: true })).toThrow(/RegisterBrokerBody/);
   });
 
+  it('reads a deflated body announced as compressed=false (5.x compressedRegister)', () => {
+    const body = zlib.deflateSync(hex('register-body-inflated-5x.hex'), { level: 9 });
+    const back = decodeRegisterBrokerBody(body, { compressed: false });
+    expect(Object.keys(back.topicConfigSerializeWrapper.topicConfigTable).sort()).toEqual(['OrderTopic', 'TopicTest']);
+  });
+
   it('an absent body registers no topics', () => {
     expect(decodeRegisterBrokerBody(undefined).topicConfigSerializeWrapper.topicConfigTable).toEqual({});
   });
