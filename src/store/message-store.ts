@@ -107,8 +107,10 @@ export class MessageStore {
         resolve: (status, appendResult, remark) => resolve({ status, appendResult, remark }),
       });
       if (!this.drainScheduled) {
+        // setImmediate (not a microtask): every put arriving in this I/O phase joins the round, and timers
+        // (flush, cleanup) still run under a producer that never yields.
         this.drainScheduled = true;
-        queueMicrotask(() => this.drain());
+        setImmediate(() => this.drain());
       }
     });
   }
@@ -136,7 +138,9 @@ export class MessageStore {
     for (const f of round.failed) f.put.resolve(f.status, null, f.remark);
     try {
       for (const d of round.dispatch) this.disp.dispatch(d);
-      this.disp.commit();
+      // Consume-queue and index writes are batched across rounds: readers commit them on demand
+      // (ConsumeQueue.readUnits, IndexService.query), flushes commit first, a crash re-dispatches them.
+      this.scheduleCommit();
     } catch (err) {
       // Records are in the commitlog; recovery rebuilds consume queues from it.
       this.dispatchError = (err as Error).message;
@@ -156,6 +160,20 @@ export class MessageStore {
   }
 
   private dispatchError: string | null = null;
+  private commitScheduled = false;
+
+  private scheduleCommit(): void {
+    if (this.commitScheduled) return;
+    this.commitScheduled = true;
+    setImmediate(() => {
+      this.commitScheduled = false;
+      try {
+        this.disp.commit();
+      } catch (err) {
+        this.dispatchError = (err as Error).message;
+      }
+    });
+  }
 
   // ---------------------------------------------------------------- get
 
@@ -481,6 +499,7 @@ export class MessageStore {
     if (this.shut) return;
     if (this.pending.length) this.drain();
     this.shut = true;
+    this.disp.commit();
     this.cleaner.stop();
     await this.flusher.stop();
     this.cl.close();

@@ -48,6 +48,21 @@ export interface AppendRoundResult {
 
 const BLANK_LENGTH = 8;
 
+let lastHostKey = -1;
+let lastHostPort = -1;
+let lastHostHex = '';
+/** Uppercase hex of an IPv4 store host (address + port), cached for the common single-host case. */
+function storeHostHex(hb: Buffer): string {
+  const a = hb.readUInt32BE(0);
+  const p = hb.readUInt32BE(4);
+  if (a !== lastHostKey || p !== lastHostPort) {
+    lastHostKey = a;
+    lastHostPort = p;
+    lastHostHex = hb.toString('hex').toUpperCase();
+  }
+  return lastHostHex;
+}
+
 /** The commit log: segments of records, append by rounds (one write per round per segment). */
 export class CommitLog {
   readonly q: SegmentQueue;
@@ -119,7 +134,8 @@ export class CommitLog {
         }
         if (firstQueueOffset < 0) firstQueueOffset = qo;
         patchRecord(r.buf, 0, qo, pos, now);
-        ids.push(offsetMsgIdFromHostBytes(recordStoreHostBytes(r.buf, 0), pos));
+        const hb = recordStoreHostBytes(r.buf, 0);
+        ids.push(hb.length === 8 ? storeHostHex(hb) + pos.toString(16).toUpperCase().padStart(16, '0') : offsetMsgIdFromHostBytes(hb, pos));
         chunk.push(r.buf);
         out.dispatch.push({
           topic: r.topic, queueId: r.queueId, queueOffset: qo, phyOffset: pos, size: r.buf.length, sysFlag: r.sysFlag,

@@ -27,7 +27,9 @@ export class ConsumeQueue {
   maxPhysicOffset = -1;
   /** Byte position of the first unit still pointing into the commitlog. */
   minLogicOffset = 0;
-  private pending: Buffer[] = [];
+  /** Units queued since the last commit, contiguous from byte position pendingFrom. */
+  private pending: Buffer = Buffer.allocUnsafe(CQ_UNIT_SIZE * 64);
+  private pendingLen = 0;
   private pendingFrom = -1;
   private pendingNext = -1;
 
@@ -49,6 +51,18 @@ export class ConsumeQueue {
     return this.minLogicOffset / CQ_UNIT_SIZE;
   }
 
+  private reserve(): number {
+    if (this.pendingLen + CQ_UNIT_SIZE > this.pending.length) {
+      const bigger = Buffer.allocUnsafe(this.pending.length * 2);
+      this.pending.copy(bigger, 0, 0, this.pendingLen);
+      this.pending = bigger;
+    }
+    const at = this.pendingLen;
+    this.pendingLen += CQ_UNIT_SIZE;
+    this.pendingNext += CQ_UNIT_SIZE;
+    return at;
+  }
+
   /** Queues a unit for queue offset `queueOffset`; duplicates (already present) are ignored. */
   putUnit(queueOffset: number, phyOffset: number, size: number, tagsCode: number): void {
     const at = queueOffset * CQ_UNIT_SIZE;
@@ -60,15 +74,14 @@ export class ConsumeQueue {
     }
     // A gap (queue starting past 0, or units lost) is filled with blank units so positions stay aligned.
     while (this.pendingNext < at) {
-      this.pending.push(ConsumeQueue.blankUnit());
-      this.pendingNext += CQ_UNIT_SIZE;
+      const o = this.reserve();
+      this.pending.fill(0, o, o + CQ_UNIT_SIZE);
+      this.pending.writeInt32BE(0x7fffffff, o + 8);
     }
-    const u = Buffer.allocUnsafe(CQ_UNIT_SIZE);
-    writeLong(u, phyOffset, 0);
-    u.writeInt32BE(size, 8);
-    writeLong(u, tagsCode, 12);
-    this.pending.push(u);
-    this.pendingNext += CQ_UNIT_SIZE;
+    const o = this.reserve();
+    writeLong(this.pending, phyOffset, o);
+    this.pending.writeInt32BE(size, o + 8);
+    writeLong(this.pending, tagsCode, o + 12);
     this.maxPhysicOffset = phyOffset + size;
   }
 
@@ -80,34 +93,24 @@ export class ConsumeQueue {
 
   /** Writes queued units (split at segment boundaries). */
   commit(): void {
-    if (this.pending.length === 0) return;
+    if (this.pendingLen === 0) return;
     let pos = this.pendingFrom;
-    let batch: Buffer[] = [];
-    let seg = this.q.segmentForWrite(pos);
-    let segStart = pos;
-    const flushBatch = () => {
-      if (batch.length) {
-        seg.write(batch, segStart - seg.fileFromOffset);
-        seg.wrotePosition = pos - seg.fileFromOffset;
-      }
-      batch = [];
-    };
-    for (const u of this.pending) {
-      if (pos >= seg.endOffset) {
-        flushBatch();
-        seg = this.q.segmentForWrite(pos);
-        segStart = pos;
-      }
-      batch.push(u);
-      pos += CQ_UNIT_SIZE;
+    let done = 0;
+    while (done < this.pendingLen) {
+      const seg = this.q.segmentForWrite(pos);
+      const n = Math.min(this.pendingLen - done, seg.endOffset - pos);
+      seg.write([this.pending.subarray(done, done + n)], pos - seg.fileFromOffset);
+      pos += n;
+      done += n;
+      seg.wrotePosition = pos - seg.fileFromOffset;
     }
-    flushBatch();
-    this.pending = [];
+    this.pendingLen = 0;
     this.pendingFrom = this.pendingNext = -1;
   }
 
   /** Reads up to maxCount units from queue offset `from` (stops at the end of its segment). */
   readUnits(from: number, maxCount: number): CqUnit[] {
+    this.commit(); // units queued by the last append round become readable from the file
     const out: CqUnit[] = [];
     const pos = from * CQ_UNIT_SIZE;
     const seg = this.q.findByOffset(pos);
@@ -208,6 +211,7 @@ export class ConsumeQueue {
 
   /** Deletes leading segments whose last unit points below phyMinOffset (the last segment stays). */
   deleteExpired(phyMinOffset: number): number {
+    this.commit();
     let n = 0;
     const segs = this.q.segments;
     while (segs.length - n > 1) {
@@ -224,10 +228,12 @@ export class ConsumeQueue {
   }
 
   flush(): Promise<void[]> {
+    this.commit();
     return Promise.all(this.q.segments.filter((s) => s.flushedPosition < s.wrotePosition).map((s) => s.flush()));
   }
 
   flushSync(): void {
+    this.commit();
     for (const s of this.q.segments) if (s.flushedPosition < s.wrotePosition) s.flushSync();
   }
 

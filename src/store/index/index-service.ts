@@ -86,12 +86,11 @@ export class IndexService {
   }
 
   commit(): void {
-    const f = this.last();
-    if (f) f.commitEntries();
-    for (const x of this.files) x.commitEntries();
+    this.last()?.commitEntries();
   }
 
   query(topic: string, key: string, maxNum: number, begin: number, end: number): number[] {
+    this.commit();
     const out: number[] = [];
     const hash = indexKeyHash(javaStringHashCode(`${topic}#${key}`));
     for (let i = this.files.length - 1; i >= 0 && out.length < maxNum; i--) {
