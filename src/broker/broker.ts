@@ -164,7 +164,7 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Broker
   topics.onChange(() => void registration?.registerNow());
   holds.start();
   ctx.stats.start();
-  const offsetTimer = setInterval(() => offsets.persist(), Math.max(100, config.flushConsumerOffsetInterval));
+  const offsetTimer = setInterval(() => void offsets.persistIfDirty(), Math.max(100, config.flushConsumerOffsetInterval));
   offsetTimer.unref();
 
   logger.info(`broker ${config.brokerName} (cluster ${config.brokerClusterName}, id ${config.brokerId}) listening on ${opts.listenHost ?? '0.0.0.0'}:${bound.port}, advertised ${ctx.brokerAddr}, store ${config.storePathRootDir}`);
@@ -190,6 +190,7 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Broker
           logger.warn(`shutdown hook failed: ${(e as Error).message}`);
         }
       }
+      await offsets.settle();
       offsets.persist();
       topics.persist();
       groups.persist();

@@ -3,6 +3,7 @@
  * `<name>.bak`, rename into place; load falls back to `.bak` when the file is missing, empty or unparsable.
  */
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../common/logger.js';
 
@@ -24,6 +25,25 @@ export function writeConfigFileAtomic(file: string, text: string): void {
     }
   }
   renameSync(tmp, file);
+}
+
+/** Same as writeConfigFileAtomic without blocking the event loop (periodic persists on a busy broker). */
+export async function writeConfigFileAtomicAsync(file: string, text: string): Promise<void> {
+  await fsp.mkdir(path.dirname(file), { recursive: true });
+  const tmp = file + '.tmp';
+  const fh = await fsp.open(tmp, 'w');
+  try {
+    await fh.writeFile(text);
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await fsp.copyFile(file, file + '.bak');
+  } catch {
+    // first write, or a missing backup: only weakens recovery from a later corrupt write
+  }
+  await fsp.rename(tmp, file);
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Logger } from '../common/logger.js';
 import { decodeConsumerOffsetWrapper } from '../protocol/admin.js';
 import { parseObjectBody } from '../protocol/body.js';
 import { type DataVersion, dataVersionFromJson, dataVersionToJson, newDataVersion, nextDataVersion } from '../protocol/route.js';
-import { loadConfigFile, writeConfigFileAtomic } from './config-file.js';
+import { loadConfigFile, writeConfigFileAtomic, writeConfigFileAtomicAsync } from './config-file.js';
 
 const SEP = '@';
 
@@ -123,13 +123,38 @@ export class ConsumerOffsetManager {
     return stringifyFastjson({ dataVersion: dataVersionToJson(this.dataVersion), groupTopicMap, offsetTable }, { pretty });
   }
 
+  /** Write consumerOffset.json now (shutdown, admin changes). */
   persist(): void {
     try {
       if (this.dirty) this.dataVersion = nextDataVersion(this.dataVersion);
-      writeConfigFileAtomic(this.file, this.encode(true));
       this.dirty = false;
+      writeConfigFileAtomic(this.file, this.encode(true));
     } catch (e) {
       this.logger.error(`persist ${this.file} failed: ${(e as Error).message}`);
     }
+  }
+
+  private writing: Promise<void> | undefined;
+
+  /** Periodic persist: only when something changed, off the event loop, one write at a time. */
+  persistIfDirty(): Promise<void> {
+    if (!this.dirty || this.writing) return this.writing ?? Promise.resolve();
+    this.dataVersion = nextDataVersion(this.dataVersion);
+    this.dirty = false;
+    const text = this.encode(true);
+    this.writing = writeConfigFileAtomicAsync(this.file, text)
+      .catch((e: unknown) => {
+        this.dirty = true;
+        this.logger.error(`persist ${this.file} failed: ${(e as Error).message}`);
+      })
+      .finally(() => {
+        this.writing = undefined;
+      });
+    return this.writing;
+  }
+
+  /** Wait for a periodic write in progress (before the final synchronous persist at shutdown). */
+  async settle(): Promise<void> {
+    await this.writing;
   }
 }

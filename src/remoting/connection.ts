@@ -108,9 +108,21 @@ export class Connection extends EventEmitter {
   /** Write a command; false when the connection is already closed. */
   write(cmd: RemotingCommand): boolean {
     if (this.isClosed || this.socket.destroyed) return false;
+    // frames written in one burst of callbacks (e.g. every send answered by one store round) leave in one
+    // syscall: cork now, uncork once the current tick's work is done
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     this.socket.write(encodeFrame(cmd));
     return true;
   }
+
+  private corked = false;
 
   request(cmd: RemotingCommand, timeoutMs: number, addrLabel = this.remoteAddr, reportedTimeoutMs = timeoutMs): Promise<RemotingCommand> {
     return new Promise((resolve, reject) => {

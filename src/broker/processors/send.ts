@@ -31,12 +31,14 @@ function fail(res: RemotingCommand, code: number, remark: string): RemotingComma
 }
 
 /** Names of required header fields that are absent (V1 names, whatever the wire keys were). */
+const REQUIRED_V1 = Object.entries(V1.spec).filter(([, s]) => s.required).map(([name]) => ({ name, label: name }));
+const REQUIRED_V2 = Object.entries(V2.spec).filter(([, s]) => s.required).map(([name, s]) => ({ name, label: s.key && s.key !== name ? `${name} (${s.key})` : name }));
+
 function missingFields(code: number, h: SendMessageRequestHeader): string[] {
-  const spec = isSendV2Code(code) ? V2.spec : V1.spec;
   const rec = h as Record<string, unknown>;
-  return Object.entries(spec)
-    .filter(([name, s]) => s.required && (rec[name] === undefined || rec[name] === null))
-    .map(([name, s]) => (s.key && s.key !== name ? `${name} (${s.key})` : name));
+  const out: string[] = [];
+  for (const f of isSendV2Code(code) ? REQUIRED_V2 : REQUIRED_V1) if (rec[f.name] === undefined || rec[f.name] === null) out.push(f.label);
+  return out;
 }
 
 export function registerSendProcessors(server: RemotingServer, ctx: BrokerContext): void {

@@ -1,0 +1,136 @@
+// Broker benchmark (`npm run bench -- broker`): a figure, never a test.
+//  - start time: spawn `mqctl start` until the broker answers a send (port 0 = fresh ports, fresh store)
+//  - idle RSS of that standalone process
+//  - throughput: our RemotingClient on loopback, SEND_MESSAGE_V2, 1 KB bodies, async flush, 32 sends in flight
+//  - latency: p50/p99/p999 at half the measured throughput (paced sends)
+// Options: BENCH_SECONDS (default 10), BENCH_INFLIGHT (32), BENCH_SIZE (1024).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { RemotingClient } = await import(path.join(ROOT, 'dist/remoting/client.js'));
+const { RemotingCommand } = await import(path.join(ROOT, 'dist/remoting/command.js'));
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const INFLIGHT = Number(process.env.BENCH_INFLIGHT ?? 32);
+const SIZE = Number(process.env.BENCH_SIZE ?? 1024);
+const TOPIC = 'BenchBrokerTopic';
+const body = Buffer.alloc(SIZE, 0x61);
+
+function sendReq(queueId) {
+  return RemotingCommand.createRequest(310, {
+    a: 'PG_BENCH', b: TOPIC, c: 'TBW102', d: 8, e: queueId, f: 0, g: Date.now(), h: 0,
+    i: 'TAGS\u0001bench\u0002WAIT\u0001true\u0002', j: 0, k: false, m: false,
+  }, body);
+}
+
+function rssMb(pid) {
+  const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmRSS:\s+(\d+) kB/.exec(s);
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function pct(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function startChild(store) {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/mqctl.js'), 'start', '--namesrv-port', '0', '--port', '0', '--store-dir', store], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MQCTL_LOG_LEVEL: 'warn' },
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', () => undefined);
+  let m;
+  while (!(m = /broker (\d+\.\d+\.\d+\.\d+:\d+)/.exec(out))) {
+    if (child.exitCode !== null) throw new Error(`mqctl start exited: ${out}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const broker = m[1];
+  const client = new RemotingClient();
+  const r = await client.invoke(broker, sendReq(0), 5000);
+  if (r.code !== 0) throw new Error(`first send failed: ${r.code} ${r.remark}`);
+  const startMs = performance.now() - t0;
+  return { child, broker, client, startMs, readyLine: out.split('\n')[0] };
+}
+
+async function throughput(client, broker, seconds) {
+  let sent = 0;
+  let failed = 0;
+  const end = performance.now() + seconds * 1000;
+  const worker = async (w) => {
+    let q = w % 8;
+    while (performance.now() < end) {
+      const r = await client.invoke(broker, sendReq(q), 5000);
+      if (r.code === 0) sent++;
+      else failed++;
+      q = (q + 1) % 8;
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: INFLIGHT }, (_, w) => worker(w)));
+  const secs = (performance.now() - t0) / 1000;
+  return { rate: sent / secs, sent, failed, secs };
+}
+
+async function paced(client, broker, rate, seconds) {
+  const lat = [];
+  const interval = 1000 / rate;
+  const t0 = performance.now();
+  const total = Math.floor(rate * seconds);
+  const pending = [];
+  let behind = 0;
+  for (let i = 0; i < total; i++) {
+    const due = t0 + i * interval;
+    const now = performance.now();
+    if (due > now + 1) await new Promise((r) => setTimeout(r, due - now));
+    else if (now - due > 50) behind++;
+    const start = performance.now();
+    pending.push(client.invoke(broker, sendReq(i % 8), 5000).then((r) => {
+      if (r.code === 0) lat.push(performance.now() - start);
+    }));
+    if (pending.length > 4096) await Promise.all(pending.splice(0, 2048));
+  }
+  await Promise.all(pending);
+  lat.sort((a, b) => a - b);
+  return { rate, count: lat.length, p50: pct(lat, 50), p99: pct(lat, 99), p999: pct(lat, 99.9), max: lat.at(-1), behind };
+}
+
+const store = mkdtempSync(path.join(tmpdir(), 'mqctl-bench-broker-'));
+let ctx;
+try {
+  ctx = await startChild(store);
+  await new Promise((r) => setTimeout(r, 2000));
+  const idleRss = rssMb(ctx.child.pid);
+  // warm-up, then the measured run
+  await throughput(ctx.client, ctx.broker, 2);
+  const tp = await throughput(ctx.client, ctx.broker, SECONDS);
+  const half = await paced(ctx.client, ctx.broker, Math.max(100, Math.floor(tp.rate / 2)), Math.min(SECONDS, 10));
+  const loadedRss = rssMb(ctx.child.pid);
+  const result = {
+    bench: 'broker',
+    node: process.version,
+    messageSize: SIZE,
+    inflight: INFLIGHT,
+    startToFirstSendMs: Math.round(ctx.startMs),
+    idleRssMb: Number(idleRss.toFixed(1)),
+    rssAfterLoadMb: Number(loadedRss.toFixed(1)),
+    syncSendsPerSec: Math.round(tp.rate),
+    sendMBps: Number(((tp.rate * SIZE) / 1048576).toFixed(1)),
+    failed: tp.failed,
+    halfRate: { rate: half.rate, p50Ms: +half.p50.toFixed(2), p99Ms: +half.p99.toFixed(2), p999Ms: +half.p999.toFixed(2), maxMs: +half.max.toFixed(2), lateTicks: half.behind },
+  };
+  console.log(JSON.stringify(result, null, 2));
+} finally {
+  ctx?.client.close();
+  if (ctx) {
+    ctx.child.kill('SIGTERM');
+    await new Promise((r) => ctx.child.once('exit', r));
+  }
+  rmSync(store, { recursive: true, force: true });
+}
