@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MessageStore } from '../../../src/store/message-store.js';
+import { msg, rmDir, tmpStoreDir } from './helpers.js';
+
+const dirs: string[] = [];
+const stores: MessageStore[] = [];
+afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const s of stores.splice(0)) await s.shutdown();
+  for (const d of dirs.splice(0)) rmDir(d);
+});
+
+async function open(cfg: Parameters<typeof MessageStore.open>[0] extends infer C ? Partial<C> : never): Promise<MessageStore> {
+  const dir = tmpStoreDir('flush');
+  dirs.push(dir);
+  const s = await MessageStore.open({ storePathRootDir: dir, mappedFileSizeCommitLog: 1 << 20, mappedFileSizeConsumeQueue: 2000,
+    maxHashSlotNum: 16, maxIndexNum: 64, flushIntervalConsumeQueue: 60_000, ...cfg });
+  stores.push(s);
+  return s;
+}
+
+describe('flush', () => {
+  it('SYNC_FLUSH group commit: concurrent puts share a few fdatasync calls', async () => {
+    const s = await open({ flushDiskType: 'SYNC_FLUSH' });
+    const real = fs.fdatasync;
+    let calls = 0;
+    vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      calls++;
+      setTimeout(() => real(fd, cb), 20);
+    }) as typeof fs.fdatasync);
+    const rs = await Promise.all(Array.from({ length: 100 }, (_, i) => s.putMessage(msg('T', i % 4, `m${i}`))));
+    expect(rs.every((r) => r.status === 'PUT_OK')).toBe(true);
+    expect(calls).toBeGreaterThan(0);
+    expect(calls).toBeLessThanOrEqual(3);
+  });
+
+  it('SYNC_FLUSH answers FLUSH_DISK_TIMEOUT past syncFlushTimeout; the message stays stored', async () => {
+    const s = await open({ flushDiskType: 'SYNC_FLUSH', syncFlushTimeout: 30 });
+    const real = fs.fdatasync;
+    vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      setTimeout(() => real(fd, cb), 300);
+    }) as typeof fs.fdatasync);
+    const r = await s.putMessage(msg('T', 0, 'slow disk'));
+    expect(r.status).toBe('FLUSH_DISK_TIMEOUT');
+    expect(r.appendResult!.queueOffset).toBe(0);
+    expect((await s.getMessage('G', 'T', 0, 0, 1)).status).toBe('FOUND');
+    // WAIT=false does not wait for the disk
+    const nowait = await s.putMessage(msg('T', 0, 'no wait', { WAIT: 'false' }));
+    expect(nowait.status).toBe('PUT_OK');
+    vi.restoreAllMocks();
+    await new Promise((r) => setTimeout(r, 350));
+  });
+
+  it('ASYNC_FLUSH acknowledges at once and flushes on its interval', async () => {
+    const s = await open({ flushDiskType: 'ASYNC_FLUSH', flushIntervalCommitLog: 20, flushCommitLogLeastPages: 0 });
+    const r = await s.putMessage(msg('T', 0, 'x'));
+    expect(r.status).toBe('PUT_OK');
+    expect(Number(s.getRuntimeInfo().remainHowManyDataToFlush)).toBe(r.appendResult!.wroteBytes);
+    await new Promise((res) => setTimeout(res, 120));
+    expect(s.getRuntimeInfo().remainHowManyDataToFlush).toBe('0');
+    expect(s.getRuntimeInfo().commitLogMaxOffset).toBe(String(r.appendResult!.wroteBytes));
+  });
+});
