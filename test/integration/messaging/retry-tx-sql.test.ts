@@ -49,6 +49,11 @@ describe('retry and dead letters', () => {
       return 'RECONSUME_LATER';
     });
     await c.start();
+    // A new group's %RETRY% topic is created by its first heartbeat, after the consumer fetched its routes; the
+    // client learns it at the next route poll (30 s, as Apache's). Poll now to keep the test short.
+    await new Promise((r) => setTimeout(r, 300));
+    await c.instance.updateAllTopicRoutes();
+    c.instance.rebalanceImmediately();
     const admin = new MQAdmin({ namesrv: b.namesrv });
     const dlq = `%DLQ%${group}`;
     let inDlq: MessageExt[] = [];
