@@ -195,3 +195,60 @@ describe('SQL92 property filter', () => {
     rc.close();
   });
 });
+
+describe('orderly consumption', () => {
+  it('3 queues under failures keep per-queue order; a message failing past maxReconsumeTimes goes to the DLQ', async () => {
+    const topic = uniqueName('OrderT');
+    const group = uniqueName('OCG');
+    const admin = new MQAdmin({ namesrv: b.namesrv });
+    await admin.createOrUpdateTopic(b.broker, {
+      topicName: topic, readQueueNums: 3, writeQueueNums: 3, perm: 6, topicFilterType: 'SINGLE_TAG', topicSysFlag: 0, order: false, attributes: {},
+    });
+    const p = new Producer({ namesrvAddr: b.namesrv, group: uniqueName('PG') });
+    await p.start();
+    const PER_QUEUE = 20;
+    for (let i = 0; i < PER_QUEUE; i++) {
+      for (let q = 0; q < 3; q++) {
+        const key = q === 2 && i === 7 ? 'order-poison' : `q${q}-${i}`;
+        await p.sendToQueue(createMessage({ topic, body: `${q}:${i}`, keys: key }), { topic, brokerName: 'broker-a', queueId: q });
+      }
+    }
+    const seen = new Map<string, number>();
+    const done: Array<{ q: number; i: number }> = [];
+    const c = new PushConsumer({
+      namesrvAddr: b.namesrv, group, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', suspendCurrentQueueTimeMillis: 100, maxReconsumeTimes: 3,
+    });
+    c.subscribe(topic, '*');
+    c.registerMessageListenerOrderly((msgs) => {
+      for (const m of msgs) {
+        const key = m.properties.KEYS;
+        const n = (seen.get(key) ?? 0) + 1;
+        seen.set(key, n);
+        // Every 4th message fails twice before succeeding; the poison one always fails.
+        const [q, i] = m.body.toString().split(':').map(Number);
+        if (key === 'order-poison' || (i % 4 === 0 && n <= 2)) return 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
+        done.push({ q, i });
+      }
+      return 'SUCCESS';
+    });
+    await c.start();
+    await waitFor(() => done.length >= 3 * PER_QUEUE - 1, 40_000, 'orderly consumption');
+    let dlq: MessageExt[] = [];
+    for (let k = 0; k < 20 && dlq.length === 0; k++) {
+      dlq = await admin.queryMessagesByKey({ topic: `%DLQ%${group}`, key: 'order-poison' }).catch(() => []);
+      if (dlq.length === 0) await new Promise((r) => setTimeout(r, 500));
+    }
+    await c.shutdown();
+    await p.shutdown();
+    admin.close();
+    for (let q = 0; q < 3; q++) {
+      const order = done.filter((d) => d.q === q).map((d) => d.i);
+      const want = Array.from({ length: PER_QUEUE }, (_, i) => i).filter((i) => !(q === 2 && i === 7));
+      expect(order).toEqual(want);
+    }
+    expect(seen.get('order-poison')).toBe(4); // first try + maxReconsumeTimes (3) retries in place
+    expect(seen.get('q0-4')).toBe(3);
+    expect(dlq).toHaveLength(1);
+    expect(dlq[0].body.toString()).toBe('2:7');
+  }, 90_000);
+});
