@@ -14,6 +14,7 @@ export function judgePair(prod, cons, opts = {}) {
 
 export function judgeConsumer(cons, expected, opts = {}) {
   const cerr = cons.errors || [];
+  if (cons.distinct === undefined) throw new Error(`consumer: ${cerr[0] || 'no result'}`);
   const got = `${cons.distinct}/${expected} distinct`;
   if (!cons.complete) {
     throw new Error(`consumer got ${got}${cons.missingSample && cons.missingSample.length ? `, missing seq ${cons.missingSample.slice(0, 5).join(',')}…` : ''}${cerr.length ? `; ${cerr[0]}` : ''}`);
@@ -127,7 +128,7 @@ export function compareShape(kind, ours, theirs) {
       return 'same JSON structure';
     }
     case 'labels': {
-      const labels = (t) => new Set(t.split('\n').map((l) => /^([A-Z][A-Za-z ]+):/.exec(l)).filter(Boolean).map((m) => m[1].trim()));
+      const labels = (t) => new Set(t.split('\n').map((l) => /^([A-Z][A-Za-z ]*[A-Za-z]):\s/.exec(l)).filter(Boolean).map((m) => m[1].trim()));
       const b = labels(theirs);
       if (b.size === 0) throw new Error('mqadmin printed no labels (reference output unusable)');
       diffSets(labels(ours), b);

@@ -56,9 +56,9 @@ final class Tracker {
         if (!intact[0]) {
             corrupt++;
         }
-        if (checkProperties && !run.equals(m.getUserProperty(Payload.RUN_PROPERTY))
+        if (checkProperties && (!run.equals(m.getUserProperty(Payload.RUN_PROPERTY))
             || !String.valueOf(p.seq).equals(m.getUserProperty(Payload.SEQ_PROPERTY))
-            || m.getKeys() == null || !m.getKeys().contains(p.messageKey())) {
+            || m.getKeys() == null || !m.getKeys().contains(p.messageKey()))) {
             propertyMismatches++;
         }
         if (m.getReconsumeTimes() > 0) {
