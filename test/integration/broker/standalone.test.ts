@@ -170,6 +170,43 @@ describe('standalone broker', () => {
     expect(route!.brokerDatas[0].brokerAddrs.get(0)).toBe(mq.broker);
   });
 
+  it('sends NOTIFY_CONSUMER_IDS_CHANGED to the group when a member joins or leaves', async () => {
+    const heartbeat = (clientID: string) => ({
+      clientID,
+      consumerDataSet: [{ groupName: 'CG_NOTIFY', consumeType: 'CONSUME_PASSIVELY', messageModel: 'CLUSTERING', consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET', subscriptionDataSet: [{ classFilterMode: false, codeSet: [], expressionType: 'TAG', subString: '*', subVersion: 1, tagsSet: [], topic: 'BrokerOrderTopic' }], unitMode: false }],
+      producerDataSet: [],
+    });
+    const first = newClient();
+    const second = newClient();
+    const notified: string[] = [];
+    first.registerProcessor(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, (req) => {
+      notified.push(req.extFields?.consumerGroup ?? '?');
+      return null;
+    });
+    try {
+      const hb = (c: RemotingClient, id: string) => c.invoke(mq.broker, RemotingCommand.createRequest(RequestCode.HEART_BEAT, {}, Buffer.from(JSON.stringify(heartbeat(id)))), 5000);
+      expect((await hb(first, 'client-1')).code).toBe(ResponseCode.SUCCESS);
+      const afterOwnJoin = notified.length;
+      expect((await hb(first, 'client-1')).code).toBe(ResponseCode.SUCCESS); // a plain heartbeat changes nothing
+      expect((await hb(second, 'client-2')).code).toBe(ResponseCode.SUCCESS);
+      const deadline = Date.now() + 2000;
+      while (notified.length <= afterOwnJoin && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(notified.length).toBe(afterOwnJoin + 1);
+      expect(notified.at(-1)).toBe('CG_NOTIFY');
+      const list = await client.invoke(mq.broker, RemotingCommand.createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: 'CG_NOTIFY' }), 5000);
+      expect(JSON.parse(list.body!.toString()).consumerIdList.sort()).toEqual(['client-1', 'client-2']);
+      second.close(); // the connection closes: the broker drops client-2 and tells client-1
+      const deadline2 = Date.now() + 2000;
+      while (notified.length <= afterOwnJoin + 1 && Date.now() < deadline2) await new Promise((r) => setTimeout(r, 20));
+      expect(notified.length).toBe(afterOwnJoin + 2);
+      const after = await client.invoke(mq.broker, RemotingCommand.createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: 'CG_NOTIFY' }), 5000);
+      expect(JSON.parse(after.body!.toString()).consumerIdList).toEqual(['client-1']);
+    } finally {
+      first.close();
+      second.close();
+    }
+  });
+
   it('tracks consumers from heartbeats and lists them by group', async () => {
     const hb = {
       clientID: '127.0.0.1@test#1',
