@@ -96,9 +96,12 @@ export async function withAdmin<T>(cmd: Command, fn: (admin: import('../client/a
   const ctx = contextOf(cmd);
   const { MQAdmin } = await import('../client/admin/index.js');
   const admin = new MQAdmin({ namesrv: ctx.namesrv, timeoutMs: ctx.timeoutMs });
+  const { startActivity, stopActivity } = await import('./output/style.js');
+  startActivity(`asking ${ctx.namesrv}`, ctx.json);
   try {
     return await fn(admin, ctx);
   } finally {
+    stopActivity();
     admin.close();
   }
 }

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { withAdmin } from '../context.js';
 import { run } from '../run.js';
-import { CliError, ExitCode } from '../output/index.js';
+import { CliError, ExitCode, stopActivity } from '../output/index.js';
 import { parseMqadminArgs } from './admin/options.js';
 import { jformat } from './admin/printf.js';
 import { compatCommands, findCompatCommand } from './admin/registry.js';
@@ -46,7 +46,10 @@ export function register(program: Command): void {
         // -n/--namesrvAddr and mqctl's own --json/--timeout/--context are taken by the program itself
         const parsed = parseMqadminArgs(c.name, [...c.options], args);
         await withAdmin(cmd, async (admin) => {
-          await c.run(admin, parsed, (s) => process.stdout.write(s));
+          await c.run(admin, parsed, (s) => {
+            stopActivity();
+            process.stdout.write(s);
+          });
         });
       }),
     );

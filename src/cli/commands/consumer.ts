@@ -5,7 +5,7 @@ import { NotFoundError } from '../../client/admin/index.js';
 import { RETRY_GROUP_TOPIC_PREFIX } from '../../common/topics.js';
 import { withAdmin } from '../context.js';
 import { run } from '../run.js';
-import { CliError, ExitCode, emit, humanTime, parseIntFlag, printJsonLine, printTable, versionDesc } from '../output/index.js';
+import { CliError, ExitCode, emit, humanTime, parseIntFlag, printJsonLine, printTable, stopActivity, versionDesc } from '../output/index.js';
 import { checkGroup } from './group.js';
 
 /** JSON-safe copy of a fastjson body: Maps with MessageQueue keys become "topic@broker@queueId" keys. */
@@ -101,6 +101,7 @@ export function register(program: Command): void {
             emit(ctx.json, v, () => show(v));
             return;
           }
+          stopActivity();
           let stop = false;
           const onSig = (): void => {
             stop = true;

@@ -1,6 +1,7 @@
 // mqctl msg get|query-by-key|query-by-offset|print|resend
 import type { Command } from 'commander';
 import type { MessageExt } from '../../common/message.js';
+import { isOffsetMsgId } from '../../client/admin/index.js';
 import { withAdmin } from '../context.js';
 import { run } from '../run.js';
 import { CliError, ExitCode, emit, humanTime, messageToJson, parseIntFlag, parseTimeFlag, printKeyValues, printTable, requireIntFlag, usage } from '../output/index.js';
@@ -44,6 +45,7 @@ export function register(program: Command): void {
     .action(
       run(async (id: string, opts: { topic?: string }, cmd: Command) =>
         withAdmin(cmd, async (admin, ctx) => {
+          if (opts.topic === undefined && !isOffsetMsgId(id)) throw usage(`${id} is not an offset message id; give the topic (-t) to look it up as a unique key`);
           const m = await admin.findMessage(id, opts.topic === undefined ? undefined : checkTopic(opts.topic));
           emit(ctx.json, messageToJson(m), () => printMessageDetail(m));
         }),

@@ -2,9 +2,11 @@
 // (stdin not a TTY) without --yes the command refuses with a usage error rather than guessing.
 import { createInterface } from 'node:readline/promises';
 import { CliError, ExitCode } from './exit-codes.js';
+import { stopActivity } from './style.js';
 
 export async function confirm(question: string, yes: boolean | undefined): Promise<void> {
   if (yes) return;
+  stopActivity();
   if (!process.stdin.isTTY) throw new CliError(`${question} — refusing without --yes (stdin is not a terminal)`, ExitCode.USAGE);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {

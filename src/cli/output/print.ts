@@ -1,14 +1,16 @@
 // Printing results: a readable table by default, JSON for scripts. Commands build rows and call these;
 // they never write to stdout directly, so --json output stays clean.
 import Table from 'cli-table3';
-import { colors } from './style.js';
+import { colors, stopActivity } from './style.js';
 
 export function printJson(value: unknown): void {
+  stopActivity();
   process.stdout.write(JSON.stringify(value, jsonReplacer, 2) + '\n');
 }
 
 /** One JSON object per line (streams of messages, send results). */
 export function printJsonLine(value: unknown): void {
+  stopActivity();
   process.stdout.write(JSON.stringify(value, jsonReplacer) + '\n');
 }
 
@@ -32,6 +34,7 @@ export function renderTable(head: string[], rows: Array<Array<string | number | 
 }
 
 export function printTable(head: string[], rows: Array<Array<string | number | boolean | undefined | null>>): void {
+  stopActivity();
   process.stdout.write(renderTable(head, rows) + '\n');
 }
 
@@ -41,6 +44,7 @@ export function printKeyValues(pairs: Array<[string, unknown]>, head: [string, s
 }
 
 export function printError(message: string): void {
+  stopActivity();
   process.stderr.write(`${colors().red('error:')} ${message}\n`);
 }
 
@@ -50,11 +54,13 @@ export function printInfo(message: string): void {
 
 /** JSON for scripts (--json), else whatever the human rendering prints. */
 export function emit(json: boolean, value: unknown, human: () => void): void {
+  stopActivity();
   if (json) printJson(value);
   else human();
 }
 
 /** One status line for people on stdout (nothing under --json, where the JSON result says it). */
 export function printOk(message: string): void {
+  stopActivity();
   process.stdout.write(`${colors().green('✔')} ${message}\n`);
 }

@@ -21,3 +21,16 @@ export function spinner(text: string): Pick<Ora, 'succeed' | 'fail' | 'stop'> & 
   }
   return { text, succeed: () => undefined as never, fail: () => undefined as never, stop: () => undefined as never } as never;
 }
+
+let active: (Pick<Ora, 'stop'> & { text: string }) | undefined;
+
+/** A spinner for a command's network work (TTY only, never with --json); output calls stop it first. */
+export function startActivity(text: string, json: boolean): void {
+  if (json || active || !process.stderr.isTTY || process.env.CI) return;
+  active = spinner(text);
+}
+
+export function stopActivity(): void {
+  active?.stop();
+  active = undefined;
+}

@@ -28,7 +28,18 @@ export interface CliResult {
   stderr: string;
 }
 
-export function mqctl(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+/** dist/ half-rewritten by a concurrent `tsc` (other work in the same tree): the module graph fails to load. */
+const HALF_BUILT = /does not provide an export named|Cannot find module|ERR_MODULE_NOT_FOUND|SyntaxError/;
+
+export async function mqctl(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await mqctlOnce(args, env);
+    if (attempt >= 3 || !HALF_BUILT.test(r.stderr)) return r;
+    await new Promise((res) => setTimeout(res, 2000));
+  }
+}
+
+function mqctlOnce(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
   return new Promise((res) => {
     execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
