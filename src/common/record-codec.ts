@@ -82,6 +82,18 @@ function hostOf(s: string): CachedHost {
   return h;
 }
 
+/** UTF-8 byte length, or -1 when the string is not pure ASCII (then use Buffer.byteLength/write). */
+function asciiLength(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return -1;
+  return s.length;
+}
+
+/** Writes a string known to be ASCII; a JS loop beats the native call for short strings. */
+function writeAscii(buf: Buffer, s: string, off: number): void {
+  if (s.length > 64) { buf.write(s, off, s.length, 'latin1'); return; }
+  for (let i = 0; i < s.length; i++) buf[off + i] = s.charCodeAt(i);
+}
+
 /** Encodes one record. The V6 host bits of sysFlag are set from the host addresses. */
 export function encodeRecord(msg: MessageExtBrokerInner, opts: EncodeOptions = {}): Buffer {
   const born = hostOf(msg.bornHost);
@@ -89,12 +101,14 @@ export function encodeRecord(msg: MessageExtBrokerInner, opts: EncodeOptions = {
   let sysFlag = msg.sysFlag & ~(SysFlag.BORNHOST_V6 | SysFlag.STOREHOSTADDRESS_V6);
   if (born.v6) sysFlag |= SysFlag.BORNHOST_V6;
   if (store.v6) sysFlag |= SysFlag.STOREHOSTADDRESS_V6;
-  const topicLen = Buffer.byteLength(msg.topic);
+  const topicAscii = asciiLength(msg.topic);
+  const topicLen = topicAscii >= 0 ? topicAscii : Buffer.byteLength(msg.topic);
   const version = opts.version ?? (topicLen > 127 ? 2 : 1);
   if (version === 1 && topicLen > 127) throw new RecordEncodeError('MESSAGE_ILLEGAL', `topic too long for a v1 record: ${topicLen}`);
   if (topicLen > 32767) throw new RecordEncodeError('MESSAGE_ILLEGAL', `topic too long: ${topicLen}`);
   const props = opts.propertiesString ?? messageProperties2String(msg.properties);
-  const propsLen = Buffer.byteLength(props);
+  const propsAscii = asciiLength(props);
+  const propsLen = propsAscii >= 0 ? propsAscii : Buffer.byteLength(props);
   if (propsLen > MAX_PROPERTIES_LENGTH) {
     throw new RecordEncodeError('PROPERTIES_SIZE_EXCEEDED', `properties size ${propsLen} exceeds ${MAX_PROPERTIES_LENGTH}`);
   }
@@ -121,9 +135,12 @@ export function encodeRecord(msg: MessageExtBrokerInner, opts: EncodeOptions = {
   buf.writeInt32BE(body.length, p); p += 4;
   body.copy(buf, p); p += body.length;
   if (version === 2) { buf.writeInt16BE(topicLen, p); p += 2; } else { buf.writeInt8(topicLen, p); p += 1; }
-  p += buf.write(msg.topic, p);
+  if (topicAscii >= 0) writeAscii(buf, msg.topic, p);
+  else buf.write(msg.topic, p);
+  p += topicLen;
   buf.writeInt16BE(propsLen, p); p += 2;
-  buf.write(props, p);
+  if (propsAscii >= 0) writeAscii(buf, props, p);
+  else buf.write(props, p);
   return buf;
 }
 
