@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class AdminShell {
     static final String END = "\u0001END";
+    /** What the running command has printed so far; a usage error makes mqadmin call System.exit. */
+    private static volatile ByteArrayOutputStream current;
 
     private AdminShell() {
     }
@@ -25,6 +27,17 @@ public final class AdminShell {
         Class<?> startup = Class.forName("org.apache.rocketmq.tools.command.MQAdminStartup");
         Class<?> hook = Class.forName("org.apache.rocketmq.remoting.RPCHook");
         Method main0 = startup.getMethod("main0", String[].class, hook);
+        final PrintStream out = realOut;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ByteArrayOutputStream b = current;
+            if (b != null) {
+                out.print(new String(b.toByteArray(), StandardCharsets.UTF_8));
+                out.println();
+                out.println("(mqadmin called System.exit)");
+                out.println(END);
+                out.flush();
+            }
+        }));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         realOut.println("READY");
         realOut.println(END);
@@ -34,6 +47,7 @@ public final class AdminShell {
             String[] args = line.isEmpty() ? new String[0] : line.split("\t", -1);
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             PrintStream cap = new PrintStream(buf, true, "UTF-8");
+            current = buf;
             System.setOut(cap);
             System.setErr(cap);
             try {
@@ -47,6 +61,7 @@ public final class AdminShell {
                 System.setErr(realErr);
             }
             cap.flush();
+            current = null;
             String text = new String(buf.toByteArray(), StandardCharsets.UTF_8);
             realOut.print(text);
             if (!text.endsWith("\n")) {
