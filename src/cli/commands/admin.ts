@@ -16,7 +16,7 @@ function listCommands(): string {
 function commandHelp(name: string): string {
   const c = findCompatCommand(name);
   if (!c) return '';
-  const lines = c.options.map((o) => jformat(' %-32s %s%n', `-${o.short},--${o.long}${o.arg ? ' <arg>' : ''}`, o.required ? 'required' : ''));
+  const lines = c.options.map((o) => jformat(' %-32s %s', `-${o.short},--${o.long}${o.arg ? ' <arg>' : ''}`, [o.desc, o.required ? '(required)' : ''].filter(Boolean).join(' ')).trimEnd() + '\n');
   return `usage: mqctl admin ${c.name} [-n <namesrv>] ${c.options.map((o) => `${o.required ? '' : '['}-${o.short}${o.arg ? ` <${o.long}>` : ''}${o.required ? '' : ']'}`).join(' ')}\n${lines.join('')}`;
 }
 
