@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MQAdmin } from '../../../src/client/admin/index.js';
 import { Producer, PushConsumer, buildSubscriptionData, createMessage } from '../../../src/client/index.js';
 import { TransactionProducer, type LocalTransactionState } from '../../../src/client/producer/transaction-producer.js';
+import { sendWithTransactionOutcome } from '../../../src/client/producer/transaction-outcome.js';
 import type { MessageExt } from '../../../src/common/message.js';
 import { RequestCode, ResponseCode } from '../../../src/protocol/codes.js';
 import { encodeCheckClientConfigBody, type SubscriptionData } from '../../../src/protocol/heartbeat.js';
@@ -147,6 +148,28 @@ describe('transactions', () => {
     await c.shutdown();
     await p2.shutdown();
   }, 60_000);
+});
+
+describe('transaction outcome helper (mqctl send --transaction)', () => {
+  it('unknown is answered with commit at check-back; rollback never becomes visible', async () => {
+    const topic = uniqueName('TxOut');
+    const opts = { namesrvAddr: b.namesrv, group: uniqueName('TPG') };
+    const [unknown] = await sendWithTransactionOutcome(opts, [createMessage({ topic, body: 'u', keys: 'out-unknown' })], 'unknown', 20_000);
+    expect(unknown.localTransactionState).toBe('UNKNOW');
+    expect(unknown.checkedBack).toBe(true);
+    const [rolled] = await sendWithTransactionOutcome(opts, [createMessage({ topic, body: 'r', keys: 'out-rollback' })], 'rollback');
+    expect(rolled.localTransactionState).toBe('ROLLBACK_MESSAGE');
+    const admin = new MQAdmin({ namesrv: b.namesrv });
+    let found: MessageExt[] = [];
+    for (let k = 0; k < 20 && found.length === 0; k++) {
+      found = await admin.queryMessagesByUniqKey(topic, unknown.msgId).catch(() => []);
+      if (found.length === 0) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(found).toHaveLength(1);
+    expect(found[0].sysFlag & 0xc).toBe(0x8);
+    expect(await admin.queryMessagesByUniqKey(topic, rolled.msgId).catch(() => [])).toHaveLength(0);
+    admin.close();
+  }, 40_000);
 });
 
 describe('SQL92 property filter', () => {
