@@ -2,7 +2,7 @@
 // from the queue's min/max or a timestamp search), then apply it. Applying asks the broker first
 // (INVOKE_BROKER_TO_RESET_OFFSET, which also moves online consumers); when no consumer is online the
 // offsets are written with UPDATE_CONSUMER_OFFSET, as mqadmin's resetOffsetByTime falls back to doing.
-import { AdminError, NotFoundError } from './errors.js';
+import { AdminError } from './errors.js';
 import type { MQAdminCore } from './core.js';
 import { ResponseCode } from '../../protocol/codes.js';
 
@@ -35,13 +35,6 @@ export async function planOffsetReset(admin: MQAdminCore, group: string, topic: 
   for (const qd of route.queueDatas) {
     const addr = addrs.get(qd.brokerName);
     if (!addr) continue;
-    const old = new Map<number, number>();
-    try {
-      const st = await admin.getConsumeStatsOnBroker(addr, group, topic);
-      for (const [mq, o] of st.offsetTable) if (mq.topic === topic) old.set(mq.queueId, o.consumerOffset);
-    } catch (e) {
-      if (!(e instanceof NotFoundError)) throw e;
-    }
     for (let q = 0; q < qd.readQueueNums; q++) {
       let next: number;
       if ('to' in target) {
@@ -49,7 +42,9 @@ export async function planOffsetReset(admin: MQAdminCore, group: string, topic: 
       } else {
         next = await admin.searchOffset(addr, topic, q, target.timestamp, qd.brokerName);
       }
-      queues.push({ brokerName: qd.brokerName, queueId: q, oldOffset: old.get(q) ?? -1, newOffset: next });
+      // the committed offset itself (-1 when none): consume stats would report a missing one as 0
+      const oldOffset = await admin.queryConsumerOffset(addr, group, topic, q);
+      queues.push({ brokerName: qd.brokerName, queueId: q, oldOffset, newOffset: next });
     }
   }
   queues.sort((a, b) => (a.brokerName === b.brokerName ? a.queueId - b.queueId : a.brokerName < b.brokerName ? -1 : 1));
