@@ -19,6 +19,20 @@ import {
 
 export * from './types.js';
 
+/** Topic names become directory names under consumequeue/: nothing that could leave it. */
+export function isSafeTopicDirName(topic: string): boolean {
+  return topic.length > 0 && topic !== '.' && topic !== '..' && !/[\/\\\0]/.test(topic);
+}
+
+/** Why a message cannot be stored at all (the broker validates first; the store still defends its files). */
+function illegalMessage(m: MessageExtBrokerInner): string | null {
+  if (!m || typeof m.topic !== 'string' || !isSafeTopicDirName(m.topic)) return `illegal topic name: ${String(m?.topic)}`;
+  if (!Number.isInteger(m.queueId) || m.queueId < 0 || m.queueId > 0x7fffffff) return `illegal queue id: ${String(m.queueId)}`;
+  if (m.body !== undefined && m.body !== null && !Buffer.isBuffer(m.body)) return 'body must be a Buffer';
+  if (m.properties) for (const k in m.properties) if (typeof m.properties[k] !== 'string' && m.properties[k] != null) return `property ${k} is not a string`;
+  return null;
+}
+
 export interface StoreOpenOptions {
   /** Delay levels for SCHEDULE_TOPIC_XXXX tags codes (broker's messageDelayLevel). */
   messageDelayLevel?: string;
@@ -87,6 +101,8 @@ export class MessageStore {
     let total = 0;
     let waitFlush = false;
     for (const msg of batch) {
+      const bad = illegalMessage(msg);
+      if (bad) return Promise.resolve({ status: 'MESSAGE_ILLEGAL', appendResult: null, remark: bad });
       if (msg.body && msg.body.length > this.cfg.maxMessageSize) {
         return Promise.resolve({ status: 'MESSAGE_ILLEGAL', appendResult: null, remark: `message body size ${msg.body.length} exceeds ${this.cfg.maxMessageSize}` });
       }
@@ -186,6 +202,11 @@ export class MessageStore {
       bufferTotalSize: 0, messageCount: 0, suggestPullingFromSlave: false,
     };
     const cq = this.disp.find(topic, queueId);
+    if (!Number.isSafeInteger(offset) || offset < 0) {
+      res.status = 'OFFSET_TOO_SMALL';
+      res.nextBeginOffset = cq ? cq.minOffsetInQueue() : 0;
+      return res;
+    }
     if (!cq) {
       res.status = 'NO_MATCHED_LOGIC_QUEUE';
       res.nextBeginOffset = 0;
@@ -407,7 +428,7 @@ export class MessageStore {
       this.disp.cqs.delete(key);
       this.cl.topicQueueTable.delete(key);
     }
-    for (const t of topics) fs.rmSync(path.join(this.disp.cqRoot, t), { recursive: true, force: true });
+    for (const t of topics) if (isSafeTopicDirName(t)) fs.rmSync(path.join(this.disp.cqRoot, t), { recursive: true, force: true });
   }
 
   /** Deletes consume queues of topics not in `retain` (the schedule topic and retry/DLQ of kept groups stay). */

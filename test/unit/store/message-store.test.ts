@@ -110,6 +110,14 @@ describe('MessageStore put/get', () => {
     expect((await s.putMessage(msg('T', 0, 'y'.repeat(101)))).status).toBe('MESSAGE_ILLEGAL');
     expect((await s.putMessage(msg('T', 0, 'ok', { BIG: 'p'.repeat(33000) }))).status).toBe('PROPERTIES_SIZE_EXCEEDED');
     expect((await s.putMessage(msg('T', 0, 'ok', {}, { bornHost: 'nonsense' }))).status).toBe('MESSAGE_ILLEGAL');
+    for (const topic of ['', '..', 'a/b', 'x\\y']) {
+      expect((await s.putMessage(msg(topic, 0, 'x'))).status).toBe('MESSAGE_ILLEGAL');
+    }
+    expect((await s.putMessage(msg('T', -1, 'x'))).status).toBe('MESSAGE_ILLEGAL');
+    expect((await s.putMessage(msg('T', 1.5, 'x'))).status).toBe('MESSAGE_ILLEGAL');
+    await s.putMessage(msg('T', 0, 'fine'));
+    expect((await s.getMessage('G', 'T', 0, -3, 1)).status).toBe('OFFSET_TOO_SMALL');
+    expect((await s.getMessage('G', 'T', 0, Number.NaN, 1)).status).toBe('OFFSET_TOO_SMALL');
     const slave = await open({ brokerRole: 'SLAVE' });
     expect((await slave.putMessage(msg('T', 0, 'x'))).status).toBe('SERVICE_NOT_AVAILABLE');
   });
