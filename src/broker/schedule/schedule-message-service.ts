@@ -140,32 +140,44 @@ export class ScheduleMessageService {
         }
         return this.poll;
       }
+      // Due messages of this batch are put together (one store round, order kept); stop at the first not due.
+      const due: Array<{ qo: number; put: Promise<boolean> | null }> = [];
+      let wait = -1;
       for (let i = 0; i < r.messages.length; i++) {
         const qo = r.queueOffsets[i];
         const m = decodeStored(r.messages[i]);
         if (!m) {
           this.logger.warn(`delay level ${level}: unreadable record at queue offset ${qo}, skipped`);
-          this.offsets.set(level, qo + 1);
+          due.push({ qo, put: null });
           continue;
         }
         const now = this.now();
         let deliverAt = m.storeTimestamp + delay;
         // A deliver time more than one level-delay ahead means the clock moved back: deliver now.
         if (deliverAt > now + delay) deliverAt = now;
-        if (deliverAt > now) return Math.min(deliverAt - now, 1000);
-        const due = buildDueMessage(m);
-        if (!due) {
+        if (deliverAt > now) {
+          wait = Math.min(deliverAt - now, 1000);
+          break;
+        }
+        const msg = buildDueMessage(m);
+        if (!msg) {
           this.logger.warn(`delay level ${level}: message at queue offset ${qo} has no REAL_TOPIC/REAL_QID, dropped`);
-          this.offsets.set(level, qo + 1);
+          due.push({ qo, put: null });
           continue;
         }
-        const put = await this.store.putMessage(due);
-        if (!isPutOk(put)) {
-          this.logger.warn(`delay level ${level}: re-put to ${due.topic} failed (${put.status}), retrying`);
-          return this.poll;
-        }
-        this.offsets.set(level, qo + 1);
+        due.push({
+          qo,
+          put: this.store.putMessage(msg).then((res) => {
+            if (!isPutOk(res)) this.logger.warn(`delay level ${level}: re-put to ${msg.topic} failed (${res.status}), retrying`);
+            return isPutOk(res);
+          }, () => false),
+        });
       }
+      for (const d of due) {
+        if (d.put && !(await d.put)) return this.poll;
+        this.offsets.set(level, d.qo + 1);
+      }
+      if (wait >= 0) return wait;
     }
   }
 }
