@@ -67,6 +67,8 @@ public final class Producer {
         String group = a.str("group", "compat_producer_" + mode + "_" + run);
         int timeoutMs = a.integer("send-timeout-ms", 5000);
         int checkWaitSec = a.integer("check-wait", 60);
+        // Async sends in flight at once: an unbounded burst of thousands overruns the client's own buffers.
+        final java.util.concurrent.Semaphore inflight = new java.util.concurrent.Semaphore(a.integer("inflight", 512));
         out.put("mode", mode);
         out.put("run", run);
         out.put("topic", topic);
@@ -168,6 +170,7 @@ public final class Producer {
                     for (int i = 0; i < count; i++) {
                         final Payload p = Payload.forSeq(run, i, orderKeys, size);
                         final int seq = i;
+                        inflight.acquire();
                         try {
                             producer.send(message(topic, tag, p), new SendCallback() {
                                 @Override
@@ -178,6 +181,7 @@ public final class Producer {
                                     synchronized (syncSamples) {
                                         sample(syncSamples, r, p);
                                     }
+                                    inflight.release();
                                     done.countDown();
                                 }
 
@@ -186,6 +190,7 @@ public final class Producer {
                                     synchronized (errors) {
                                         addError(errors, "seq " + seq + ": " + e);
                                     }
+                                    inflight.release();
                                     done.countDown();
                                 }
                             });
@@ -193,6 +198,7 @@ public final class Producer {
                             synchronized (errors) {
                                 addError(errors, "seq " + i + ": " + e);
                             }
+                            inflight.release();
                             done.countDown();
                         }
                     }
