@@ -6,6 +6,7 @@ import type { BrokerStatsData } from '../../../protocol/admin.js';
 import { usage } from '../../output/index.js';
 import { o, str, int } from './options.js';
 import { front, jformat } from './printf.js';
+import { javaPropertiesOrder } from './java-order.js';
 import type { CompatCommand, Out } from './types.js';
 
 async function targets(admin: MQAdmin, b: string | undefined, c: string | undefined, command: string): Promise<string[]> {
@@ -113,9 +114,12 @@ export const brokerCommands: CompatCommand[] = [
     desc: 'Get broker config by cluster or special broker.',
     options: [o('b', 'brokerAddr', true), o('c', 'clusterName', true)],
     async run(admin, p, out) {
-      for (const addr of await targets(admin, str(p, 'b'), str(p, 'c'), 'getBrokerConfig')) {
-        out(`============${addr}============\n`);
-        for (const [k, v] of Object.entries(await admin.getBrokerConfig(addr))) out(jformat('%-50s=  %s%n', k, v));
+      const b = str(p, 'b');
+      for (const addr of await targets(admin, b, str(p, 'c'), 'getBrokerConfig')) {
+        out(b ? `============${addr}============\n` : `============Master: ${addr}============\n`);
+        const cfg = await admin.getBrokerConfig(addr);
+        for (const k of javaPropertiesOrder(Object.keys(cfg))) out(`${jformat('%-50s=  %s', k, cfg[k])}\n`);
+        out('\n');
       }
     },
   },
@@ -151,7 +155,7 @@ export const brokerCommands: CompatCommand[] = [
     async run(admin, _p, out) {
       for (const [addr, cfg] of Object.entries(await admin.getNamesrvConfig())) {
         out(`============${addr}============\n`);
-        for (const [k, v] of Object.entries(cfg)) out(jformat('%-50s=  %s%n', k, v));
+        for (const k of javaPropertiesOrder(Object.keys(cfg))) out(`${jformat('%-50s=  %s', k, cfg[k])}\n`);
       }
     },
   },

@@ -1,0 +1,65 @@
+// The order in which a java.util.Properties (JDK 9+: backed by a ConcurrentHashMap of initial capacity 8)
+// iterates its keys after they were put in a given order. mqadmin's getBrokerConfig / getNamesrvConfig print
+// a Properties as it iterates, so reproducing the table layout reproduces their output line for line.
+
+/** Java String.hashCode (UTF-16 code units, 32-bit wrap). */
+export function javaStringHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** ConcurrentHashMap.spread: high bits folded in, sign bit cleared. */
+function spread(h: number): number {
+  return (h ^ (h >>> 16)) & 0x7fffffff;
+}
+
+interface Node {
+  hash: number;
+  key: string;
+}
+
+/** Keys in the iteration order of a Properties filled by put() in `insertion` order (duplicates keep their slot). */
+export function javaPropertiesOrder(insertion: string[]): string[] {
+  let n = 16; // new Properties(): ConcurrentHashMap(8) -> table of 16 on first put
+  let sizeCtl = n - (n >>> 2);
+  let table: Node[][] = Array.from({ length: n }, () => []);
+  let count = 0;
+  for (const key of insertion) {
+    const hash = spread(javaStringHash(key));
+    const bin = table[hash & (n - 1)];
+    if (bin.some((x) => x.key === key)) continue;
+    bin.push({ hash, key });
+    count++;
+    while (count >= sizeCtl) {
+      // transfer(): each bin splits into a low and a high list; the nodes before the last run are
+      // prepended, so they come out reversed in front of it
+      const next: Node[][] = Array.from({ length: n * 2 }, () => []);
+      for (let i = n - 1; i >= 0; i--) {
+        const f = table[i];
+        if (f.length === 0) continue;
+        let runBit = f[0].hash & n;
+        let lastRun = 0;
+        for (let j = 1; j < f.length; j++) {
+          const b = f[j].hash & n;
+          if (b !== runBit) {
+            runBit = b;
+            lastRun = j;
+          }
+        }
+        let lo: Node[] = runBit === 0 ? f.slice(lastRun) : [];
+        let hi: Node[] = runBit !== 0 ? f.slice(lastRun) : [];
+        for (let j = 0; j < lastRun; j++) {
+          if ((f[j].hash & n) === 0) lo = [f[j], ...lo];
+          else hi = [f[j], ...hi];
+        }
+        next[i] = lo;
+        next[i + n] = hi;
+      }
+      table = next;
+      n *= 2;
+      sizeCtl = n - (n >>> 2);
+    }
+  }
+  return table.flatMap((b) => b.map((x) => x.key));
+}
