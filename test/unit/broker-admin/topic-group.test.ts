@@ -77,6 +77,11 @@ describe('UPDATE_AND_CREATE_TOPIC / GET_ALL_TOPIC_CONFIG / GET_TOPIC_CONFIG', ()
     expect(missing.code).toBe(ResponseCode.SYSTEM_ERROR);
     expect(missing.remark).toMatch(/custom field <\w+> is null/);
     expect(h.ctx.topics.get('T2')).toBeUndefined();
+    // absurd queue counts are refused before they can stall the per-queue loops
+    const huge = await h.call(RequestCode.UPDATE_AND_CREATE_TOPIC, createFields('T5', { readQueueNums: 2147483647 }));
+    expect(huge.code).toBe(ResponseCode.INVALID_PARAMETER);
+    const negative = await h.call(RequestCode.UPDATE_AND_CREATE_TOPIC, createFields('T6', { writeQueueNums: -1 }));
+    expect(negative.code).toBe(ResponseCode.INVALID_PARAMETER);
     expect(h.registrations).toBe(0);
   });
 

@@ -33,6 +33,21 @@ function sameTopicConfig(a: TopicConfig, b: TopicConfig | undefined): boolean {
     ak.length === bk.length && ak.every((k) => a.attributes[k] === b.attributes[k]);
 }
 
+/**
+ * Upper bound on a topic's queue counts. Apache has none; per-queue admin loops (stats, consume stats) run
+ * on the event loop here, so a topic of 2^31 queues sent by a bad request would stall the broker.
+ */
+export const MAX_TOPIC_QUEUE_NUMS = 65535;
+
+function refuseQueueNums(tc: TopicConfig) {
+  for (const [name, n] of [['readQueueNums', tc.readQueueNums], ['writeQueueNums', tc.writeQueueNums]] as const) {
+    if (!Number.isInteger(n) || n < 0 || n > MAX_TOPIC_QUEUE_NUMS) {
+      return fail(ResponseCode.INVALID_PARAMETER, `${name} ${n} of topic ${tc.topicName} is not within [0, ${MAX_TOPIC_QUEUE_NUMS}]`);
+    }
+  }
+  return undefined;
+}
+
 /** Name checks shared by the single and list forms: a response when the name is refused. */
 function refuseTopicName(topic: string | undefined) {
   const invalid = validateTopic(topic);
@@ -80,6 +95,8 @@ export function updateAndCreateTopic(deps: AdminDeps): Processor {
     if (requested.attributes['+message.type'] === 'MIXED') {
       return fail(ResponseCode.INVALID_PARAMETER, 'MIXED message type is not supported.');
     }
+    const badQueues = refuseQueueNums(requested);
+    if (badQueues) return badQueues;
     // Idempotent: an identical request changes nothing and registers nothing.
     const finalConfig = finalTopicConfig(deps, requested);
     if (!finalConfig) return ok();
@@ -103,6 +120,8 @@ export function updateAndCreateTopicList(deps: AdminDeps): Processor {
       const refused = refuseTopicName(tc.topicName);
       if (refused) return refused;
       if (tc.attributes['+message.type'] === 'MIXED') return fail(ResponseCode.INVALID_PARAMETER, 'MIXED message type is not supported.');
+      const badQueues = refuseQueueNums(tc);
+      if (badQueues) return badQueues;
     }
     const changed: TopicConfig[] = [];
     for (const tc of list) {
