@@ -96,7 +96,7 @@ async function main() {
   if (!existsSync(join(COMPAT_DIR, '..', '..', 'dist', 'cli', 'main.js'))) throw new Error('run `npm run build` first');
   if (!lineBuilt(LINE)) throw new Error(`test/compat/target/lib-${LINE} missing: run \`cd test/compat && mvn -q -B package\` first`);
   const help = await mqctl(['bench', '--help'], { timeoutMs: 20_000 });
-  if (help.code !== 0 || !/produce/.test(help.stdout)) {
+  if (help.code !== 0 || !/Usage: mqctl bench/.test(help.stdout)) {
     throw new Error(`\`mqctl bench\` is not available yet (${mqctlFailure(help)}): nothing to compare`);
   }
   rmSync(WORK, { recursive: true, force: true });
