@@ -256,10 +256,17 @@ export function verifyStore(storeDir: string, opts: VerifyOptions = {}): VerifyR
           continue;
         }
         const entriesAt = INDEX_HEADER_SIZE + slotNum * 4;
-        const eb = Buffer.alloc(entriesBytes);
-        fs.readSync(fd, eb, 0, entriesBytes, entriesAt);
+        // Entries are read in windows (a full Apache index file holds 400 MB of them).
+        const WINDOW = 65536;
+        const eb = Buffer.alloc(Math.min(entriesBytes, WINDOW * INDEX_ENTRY_SIZE));
+        let winStart = -1;
         for (let n = 1; n < h.indexCount; n++) {
-          const o = n * INDEX_ENTRY_SIZE;
+          if (winStart < 0 || n >= winStart + WINDOW) {
+            winStart = n;
+            const len = Math.min(WINDOW, h.indexCount - n) * INDEX_ENTRY_SIZE;
+            fs.readSync(fd, eb, 0, len, entriesAt + n * INDEX_ENTRY_SIZE);
+          }
+          const o = (n - winStart) * INDEX_ENTRY_SIZE;
           const hash = eb.readInt32BE(o);
           const phy = readLong(eb, o + 4);
           const timeDiff = eb.readInt32BE(o + 12);
