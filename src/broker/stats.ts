@@ -43,7 +43,9 @@ export class BrokerStats {
   /** Put latency histogram in ms buckets [0,1), [1,5), [5,10), [10,50), [50,100), [100,500), [500,∞). */
   readonly putLatencyBuckets = [0, 0, 0, 0, 0, 0, 0];
   readonly putLatencyBounds = [1, 5, 10, 50, 100, 500];
-  private readonly latencies: number[] = [];
+  /** Last 10,000 put latencies (ring). */
+  private readonly latencies = new Float64Array(10000);
+  private latencyCount = 0;
 
   private readonly topicPuts = new Map<string, KeyedCounter>();
   private readonly groupGets = new Map<string, KeyedCounter>();
@@ -79,8 +81,7 @@ export class BrokerStats {
     let i = 0;
     while (i < this.putLatencyBounds.length && latencyMs >= this.putLatencyBounds[i]) i++;
     this.putLatencyBuckets[i]++;
-    this.latencies.push(latencyMs);
-    if (this.latencies.length > 10000) this.latencies.splice(0, this.latencies.length - 10000);
+    this.latencies[this.latencyCount++ % this.latencies.length] = latencyMs;
   }
 
   incGet(group: string, topic: string, found: number, bytes: number): void {
@@ -156,8 +157,9 @@ export class BrokerStats {
 
   /** Put latency percentile (ms) over the last 10,000 puts. */
   putLatencyPercentile(p: number): number {
-    if (this.latencies.length === 0) return 0;
-    const sorted = [...this.latencies].sort((a, b) => a - b);
+    const n = Math.min(this.latencyCount, this.latencies.length);
+    if (n === 0) return 0;
+    const sorted = this.latencies.slice(0, n).sort();
     return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
   }
 

@@ -56,7 +56,7 @@ describe('detached servers', () => {
       const ci = await client.invoke(namesrvAddr, RemotingCommand.createRequest(RequestCode.GET_BROKER_CLUSTER_INFO), 5000);
       expect(decodeClusterInfo(ci.body!).brokerAddrTable['broker-d']).toBeDefined();
       const again = await run(['start', 'broker', '-n', namesrvAddr, '--port', '0', '--store-dir', store, '--detach']);
-      expect(again.code).toBe(1);
+      expect(again.code, again.err).toBe(1);
       expect(again.err).toContain('already running');
 
       const stopped = await run(['stop', 'broker']);
@@ -67,7 +67,7 @@ describe('detached servers', () => {
       const after = await client.invoke(namesrvAddr, RemotingCommand.createRequest(RequestCode.GET_BROKER_CLUSTER_INFO), 5000);
       expect(decodeClusterInfo(after.body!).brokerAddrTable['broker-d']).toBeUndefined();
       const none = await run(['stop', 'broker']);
-      expect(none.code).toBe(4);
+      expect(none.code, none.err).toBe(4);
     } finally {
       client.close();
     }
