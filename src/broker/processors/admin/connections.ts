@@ -1,6 +1,7 @@
 /**
- * Who is connected: GET_CONSUMER_CONNECTION_LIST (203), GET_PRODUCER_CONNECTION_LIST (204),
- * QUERY_TOPIC_CONSUME_BY_WHO (300). requests.md §6, semantics.md §14.
+ * Who is connected and who consumes what: GET_CONSUMER_CONNECTION_LIST (203), GET_PRODUCER_CONNECTION_LIST (204),
+ * GET_ALL_PRODUCER_INFO (328), QUERY_TOPIC_CONSUME_BY_WHO (300), QUERY_TOPICS_BY_CONSUMER (343),
+ * QUERY_SUBSCRIPTION_BY_CONSUMER (345). requests.md §6, semantics.md §14.
  */
 import { ResponseCode } from '../../../protocol/codes.js';
 import { decodeRequired } from '../../../protocol/header.js';

@@ -1,6 +1,7 @@
 /**
- * Subscription group admin codes: UPDATE_AND_CREATE_SUBSCRIPTIONGROUP (200), DELETE_SUBSCRIPTIONGROUP (207),
- * GET_ALL_SUBSCRIPTIONGROUP_CONFIG (201), GET_SUBSCRIPTIONGROUP_CONFIG (352). requests.md §6, semantics.md §3.
+ * Subscription group admin codes: UPDATE_AND_CREATE_SUBSCRIPTIONGROUP (200) and its list form (225),
+ * DELETE_SUBSCRIPTIONGROUP (207), GET_ALL_SUBSCRIPTIONGROUP_CONFIG (201), GET_SUBSCRIPTIONGROUP_CONFIG (352).
+ * requests.md §6, semantics.md §3.
  */
 import { ResponseCode } from '../../../protocol/codes.js';
 import { decodeRequired } from '../../../protocol/header.js';

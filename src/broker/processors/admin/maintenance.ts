@@ -1,5 +1,6 @@
 /**
- * Manual store maintenance: CLEAN_EXPIRED_CONSUMEQUEUE (306) and DELETE_EXPIRED_COMMITLOG (329).
+ * Manual store maintenance: CLEAN_EXPIRED_CONSUMEQUEUE (306), DELETE_EXPIRED_COMMITLOG (329) and
+ * CLEAN_UNUSED_TOPIC (316).
  * requests.md §6, storage.md §12.
  */
 import { ResponseCode } from '../../../protocol/codes.js';

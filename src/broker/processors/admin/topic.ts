@@ -1,6 +1,7 @@
 /**
- * Topic admin codes: UPDATE_AND_CREATE_TOPIC (17), DELETE_TOPIC_IN_BROKER (215), GET_ALL_TOPIC_CONFIG (21),
- * GET_TOPIC_CONFIG (351), GET_SYSTEM_TOPIC_LIST_FROM_BROKER (305). requests.md §6, semantics.md §2.
+ * Topic admin codes: UPDATE_AND_CREATE_TOPIC (17) and its list form (18), DELETE_TOPIC_IN_BROKER (215),
+ * GET_ALL_TOPIC_CONFIG (21), GET_TOPIC_CONFIG (351), GET_SYSTEM_TOPIC_LIST_FROM_BROKER (305).
+ * requests.md §6, semantics.md §2. A change is registered to the name servers before the answer.
  */
 import { ResponseCode } from '../../../protocol/codes.js';
 import { decodeRequired } from '../../../protocol/header.js';
