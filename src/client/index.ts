@@ -15,3 +15,5 @@ export { buildSubscriptionData, filterByTags } from './consumer/subscription.js'
 export { RemoteBrokerOffsetStore, type OffsetStore } from './consumer/offset-store.js';
 export { LocalFileOffsetStore } from './consumer/local-offset-store.js';
 export * from './consumer/types.js';
+export { TransactionProducer, type TransactionListener, type LocalTransactionState, type TransactionSendResult, type TransactionProducerOptions } from './producer/transaction-producer.js';
+export { sendWithTransactionOutcome, parseTransactionOutcome, type TransactionOutcome } from './producer/transaction-outcome.js';

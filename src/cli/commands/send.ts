@@ -1,9 +1,11 @@
-// mqctl send -t TOPIC [-k KEYS] [--tag TAG] [-p key=value]... [--delay LEVEL] [--body TEXT | --file F | stdin,
+// mqctl send -t TOPIC [-k KEYS] [--tag TAG] [-p key=value]... [--delay LEVEL | --deliver-at T | --delay-ms N]
+// [--transaction commit|rollback|unknown] [--body TEXT | --file F | stdin,
 // one message a line] [--async | --oneway] [--count N]: prints msgId, broker, queue and offset of each message.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { Producer, createMessage, type SendResult } from '../../client/index.js';
+import { parseTransactionOutcome, sendWithTransactionOutcome } from '../../client/producer/transaction-outcome.js';
 import type { Message } from '../../common/message.js';
 import { validateTopic } from '../../common/topics.js';
 import { globalsOf, resolveContext } from '../context.js';
@@ -16,6 +18,9 @@ interface SendFlags {
   tag?: string;
   property: string[];
   delay?: string;
+  deliverAt?: string;
+  delayMs?: string;
+  transaction?: string;
   body?: string;
   file?: string;
   async?: boolean;
@@ -95,6 +100,9 @@ export function register(program: Command): void {
     .option('--tag <tag>', 'message tag')
     .option('-p, --property <key=value>', 'user property (repeatable)', collect, [])
     .option('--delay <level>', 'delay level 1..18')
+    .option('--deliver-at <time>', 'deliver at this time (5.x timer, TIMER_DELIVER_MS): ISO-8601 or epoch ms')
+    .option('--delay-ms <ms>', 'deliver after this many ms (5.x timer, TIMER_DELAY_MS)')
+    .option('--transaction <outcome>', 'send as a transaction ending commit, rollback or unknown (unknown: committed at the broker check-back; waits for it)')
     .option('--body <text>', 'message body')
     .option('--file <path>', 'message body from a file')
     .option('--async', 'send asynchronously (all in flight at once, up to 64)')
@@ -110,6 +118,23 @@ export function register(program: Command): void {
       const count = positiveInt(f.count, '--count');
       const delayLevel = f.delay !== undefined ? positiveInt(f.delay, '--delay') : undefined;
       if (delayLevel !== undefined && delayLevel > 18) throw new CliError('--delay must be 1..18', ExitCode.USAGE);
+      if ([f.delay, f.deliverAt, f.delayMs].filter((x) => x !== undefined).length > 1) {
+        throw new CliError('--delay, --deliver-at and --delay-ms are exclusive', ExitCode.USAGE);
+      }
+      const timer: Record<string, string> = {};
+      if (f.delayMs !== undefined) timer.TIMER_DELAY_MS = String(positiveInt(f.delayMs, '--delay-ms'));
+      if (f.deliverAt !== undefined) {
+        const at = /^\d+$/.test(f.deliverAt) ? Number(f.deliverAt) : Date.parse(f.deliverAt);
+        if (!Number.isFinite(at)) throw new CliError(`--deliver-at: cannot read '${f.deliverAt}' as a time`, ExitCode.USAGE);
+        timer.TIMER_DELIVER_MS = String(at);
+      }
+      let outcome: ReturnType<typeof parseTransactionOutcome> | undefined;
+      try {
+        outcome = f.transaction !== undefined ? parseTransactionOutcome(f.transaction) : undefined;
+      } catch (e) {
+        throw new CliError((e as Error).message, ExitCode.USAGE);
+      }
+      if (outcome && (f.async || f.oneway)) throw new CliError('--transaction sends synchronously: drop --async/--oneway', ExitCode.USAGE);
       let properties: Record<string, string>;
       try {
         properties = parseProperties(f.property);
@@ -117,20 +142,35 @@ export function register(program: Command): void {
       } catch (e) {
         throw new CliError((e as Error).message, ExitCode.USAGE);
       }
-      const producer = new Producer({ namesrvAddr: ctx.namesrv, group: f.group, sendMsgTimeoutMs: ctx.timeoutMs, requestTimeoutMs: ctx.timeoutMs });
-      await producer.start();
       const rows: Row[] = [];
       const emitRow = (row: Row): void => {
         if (ctx.json) printJsonLine(row);
         else rows.push(row);
       };
+      const build = (body: Buffer): Message => {
+        const m = createMessage({ topic: f.topic, body, tags: f.tag, keys: f.keys, delayLevel, properties });
+        Object.assign(m.properties, timer);
+        return m;
+      };
+      if (outcome) {
+        const msgs: Message[] = [];
+        for await (const body of bodies(f)) for (let i = 0; i < count; i++) msgs.push(build(body));
+        const opts = { namesrvAddr: ctx.namesrv, group: f.group, sendMsgTimeoutMs: ctx.timeoutMs, requestTimeoutMs: ctx.timeoutMs };
+        for (const r of await sendWithTransactionOutcome(opts, msgs, outcome)) {
+          emitRow(toRow(r, `${r.localTransactionState}${r.checkedBack === undefined ? '' : r.checkedBack ? ' (checked back: commit)' : ' (no check-back yet)'}`));
+        }
+        if (!ctx.json) printTable(['#', 'Status', 'MsgId', 'Broker', 'Queue', 'Offset'], rows.map((r, i) => [i + 1, r.status, r.msgId, `${r.brokerName} (${r.brokerAddr})`, r.queueId, r.queueOffset]));
+        return;
+      }
+      const producer = new Producer({ namesrvAddr: ctx.namesrv, group: f.group, sendMsgTimeoutMs: ctx.timeoutMs, requestTimeoutMs: ctx.timeoutMs });
+      await producer.start();
       const inflight = new Set<Promise<void>>();
       let failures = 0;
       let firstError: unknown;
       try {
         for await (const body of bodies(f)) {
           for (let i = 0; i < count; i++) {
-            const msg: Message = createMessage({ topic: f.topic, body, tags: f.tag, keys: f.keys, delayLevel, properties });
+            const msg: Message = build(body);
             if (f.oneway) {
               const info = await producer.findPublishInfo(f.topic);
               const mq = info.selectOneMessageQueue();
