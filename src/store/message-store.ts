@@ -150,7 +150,14 @@ export class MessageStore {
     const puts = this.pending;
     this.pending = [];
     if (puts.length === 0) return;
-    const round = this.cl.appendRound(puts);
+    let round: ReturnType<CommitLog['appendRound']>;
+    try {
+      round = this.cl.appendRound(puts);
+    } catch (err) {
+      // E.g. a new segment file cannot be created (disk full, too many open files): nothing was acknowledged.
+      for (const p of puts) p.resolve('CREATE_MAPPED_FILE_FAILED', null, `commitlog append failed: ${(err as Error).message}`);
+      return;
+    }
     for (const f of round.failed) f.put.resolve(f.status, null, f.remark);
     try {
       for (const d of round.dispatch) this.disp.dispatch(d);

@@ -95,6 +95,23 @@ export class CommitLog {
     const now = this.now();
     const startOffset = this.writeOffset;
     const touchedQueues = new Map<string, number | undefined>();
+    try {
+      return this.appendRoundInner(puts, out, now, startOffset, touchedQueues);
+    } catch (err) {
+      this.rollbackQueues(touchedQueues);
+      throw err;
+    }
+  }
+
+  private rollbackQueues(touched: Map<string, number | undefined>): void {
+    for (const [k, v] of touched) {
+      if (v === undefined) this.topicQueueTable.delete(k);
+      else this.topicQueueTable.set(k, v);
+    }
+  }
+
+  private appendRoundInner(puts: PendingPut[], out: AppendRoundResult, now: number, startOffset: number,
+    touchedQueues: Map<string, number | undefined>): AppendRoundResult {
     let pos = this.writeOffset;
     let seg: Segment = this.q.segmentForWrite(pos);
     let chunk: Buffer[] = [];
@@ -161,10 +178,7 @@ export class CommitLog {
       }
     } catch (err) {
       // Nothing of this round is acknowledged: roll the counters back; recovery/next round overwrite the bytes.
-      for (const [k, v] of touchedQueues) {
-        if (v === undefined) this.topicQueueTable.delete(k);
-        else this.topicQueueTable.set(k, v);
-      }
+      this.rollbackQueues(touchedQueues);
       const s = this.q.findByOffset(startOffset);
       if (s) s.wrotePosition = startOffset - s.fileFromOffset;
       const remark = `commitlog write failed: ${(err as Error).message}`;
