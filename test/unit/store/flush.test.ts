@@ -62,3 +62,26 @@ describe('flush', () => {
     expect(s.getRuntimeInfo().commitLogMaxOffset).toBe(String(r.appendResult!.wroteBytes));
   });
 });
+
+describe('write failures', () => {
+  it('a failed commitlog write answers UNKNOWN_ERROR, acknowledges nothing, and the next put reuses the offsets', async () => {
+    const s = await open({});
+    await s.putMessage(msg('T', 0, 'one'));
+    await new Promise((r) => setImmediate(r)); // let the batched consume-queue write happen first
+    const real = fs.writeSync;
+    let fail = true;
+    vi.spyOn(fs, 'writeSync').mockImplementation(((...args: Parameters<typeof fs.writeSync>) => {
+      if (fail) { fail = false; throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }); }
+      return (real as (...a: unknown[]) => number)(...args);
+    }) as typeof fs.writeSync);
+    const bad = await s.putMessage(msg('T', 0, 'two'));
+    expect(bad.status).toBe('UNKNOWN_ERROR');
+    expect(bad.remark).toMatch(/ENOSPC/);
+    vi.restoreAllMocks();
+    const good = await s.putMessage(msg('T', 0, 'three'));
+    expect(good.status).toBe('PUT_OK');
+    expect(good.appendResult!.queueOffset).toBe(1);
+    const g = await s.getMessage('G', 'T', 0, 0, 8);
+    expect(g.messageCount).toBe(2);
+  });
+});
