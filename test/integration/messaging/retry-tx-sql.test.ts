@@ -10,7 +10,10 @@ import { RequestCode, ResponseCode } from '../../../src/protocol/codes.js';
 import { encodeCheckClientConfigBody, type SubscriptionData } from '../../../src/protocol/heartbeat.js';
 import { RemotingClient } from '../../../src/remoting/client.js';
 import { RemotingCommand } from '../../../src/remoting/command.js';
-import { startItBroker, TEST_DELAY_LEVELS, uniqueName, waitFor, type ItBroker } from './harness.js';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT, startItBroker, TEST_DELAY_LEVELS, uniqueName, waitFor, type ItBroker } from './harness.js';
 
 let b: ItBroker;
 beforeAll(async () => {
@@ -170,6 +173,28 @@ describe('transaction outcome helper (mqctl send --transaction)', () => {
     expect(await admin.queryMessagesByUniqKey(topic, rolled.msgId).catch(() => [])).toHaveLength(0);
     admin.close();
   }, 40_000);
+});
+
+describe('mqctl send: timer and transaction flags', () => {
+  it('--delay-ms parks the message in the timer topic; --transaction unknown ends committed by the check-back', async () => {
+    const run = promisify(execFile);
+    const topic = uniqueName('CliT');
+    const mqctl = (...args: string[]) => run(process.execPath, [join(ROOT, 'bin', 'mqctl.js'), '-n', b.namesrv, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    const t0 = Date.now();
+    const timed = await mqctl('send', '-t', topic, '--body', 'later', '-k', 'cli-timer', '--delay-ms', '1500');
+    expect(timed.stdout).toMatch(/SEND_OK/);
+    const tx = await mqctl('send', '-t', topic, '--body', 'tx', '-k', 'cli-tx', '--transaction', 'unknown');
+    expect(tx.stdout).toMatch(/UNKNOW \(checked back: commit\)/);
+    const bad = await mqctl('send', '-t', topic, '--body', 'x', '--delay', '2', '--delay-ms', '5').catch((e: { stderr: string; code: number }) => e);
+    expect((bad as { stderr: string }).stderr).toMatch(/exclusive/);
+    const admin = new MQAdmin({ namesrv: b.namesrv });
+    const timer = await admin.queryMessagesByKey({ topic, key: 'cli-timer' });
+    expect(timer).toHaveLength(1);
+    expect(timer[0].storeTimestamp).toBeGreaterThanOrEqual(t0 + 1500);
+    expect(timer[0].properties.TIMER_OUT_MS).toBeDefined();
+    expect(await admin.queryMessagesByKey({ topic, key: 'cli-tx' })).toHaveLength(1);
+    admin.close();
+  }, 60_000);
 });
 
 describe('SQL92 property filter', () => {
