@@ -27,3 +27,16 @@ describe('java.util.Properties iteration order', () => {
     });
   }
 });
+
+describe('java.util.HashSet / HashMap order', () => {
+  it('MessageQueue HashSet order as mqadmin walks it (captured: queues 3, 1, 2, 0 of AdminT1 on broker-a)', async () => {
+    const { javaHashOrder, javaMessageQueueHash } = await import('../../../src/cli/commands/admin/java-order.js');
+    const mqs = [0, 1, 2, 3].map((queueId) => ({ topic: 'AdminT1', brokerName: 'broker-a', queueId }));
+    expect(javaHashOrder(mqs, javaMessageQueueHash).map((m) => m.queueId)).toEqual([3, 1, 2, 0]);
+  });
+  it('message properties HashMap(128) order (captured from mqadmin queryMsgByOffset)', async () => {
+    const { javaHashMapOrder } = await import('../../../src/cli/commands/admin/java-order.js');
+    const inserted = ['UNIQ_KEY', 'WAIT', 'KEYS', 'TAGS', 'MSG_REGION', 'TRACE_ON', 'CLUSTER', 'MIN_OFFSET', 'MAX_OFFSET'];
+    expect(javaHashMapOrder(inserted)).toEqual(['MSG_REGION', 'UNIQ_KEY', 'CLUSTER', 'MIN_OFFSET', 'TAGS', 'KEYS', 'WAIT', 'TRACE_ON', 'MAX_OFFSET']);
+  });
+});

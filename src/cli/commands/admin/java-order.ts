@@ -63,3 +63,44 @@ export function javaPropertiesOrder(insertion: string[]): string[] {
   }
   return table.flatMap((b) => b.map((x) => x.key));
 }
+
+/** Keys in the iteration order of a java.util.HashMap of the given capacity (no resize below 0.75 of it). */
+export function javaHashMapOrder(insertion: string[], capacity = 128): string[] {
+  let n = 1;
+  while (n < capacity) n *= 2;
+  while (insertion.length > n * 0.75) n *= 2;
+  const bins: string[][] = Array.from({ length: n }, () => []);
+  for (const key of insertion) {
+    const h = javaStringHash(key);
+    const bin = bins[(h ^ (h >>> 16)) & (n - 1)];
+    if (!bin.includes(key)) bin.push(key);
+  }
+  return bins.flat();
+}
+
+/**
+ * Items in the iteration order of a java.util.HashMap/HashSet (default capacity 16 unless given) after adding
+ * them in order: a HashMap resize keeps the relative order within a bucket, so the final order is by bucket of
+ * the final table, ties in insertion order.
+ */
+export function javaHashOrder<T>(insertion: T[], hashOf: (t: T) => number, capacity = 16): T[] {
+  let n = 1;
+  while (n < capacity) n *= 2;
+  while (insertion.length > n * 0.75) n *= 2;
+  return insertion
+    .map((item, i) => {
+      const h = hashOf(item);
+      return { item, i, b: (h ^ (h >>> 16)) & (n - 1) };
+    })
+    .sort((a, b) => a.b - b.b || a.i - b.i)
+    .map((x) => x.item);
+}
+
+/** MessageQueue.hashCode. */
+export function javaMessageQueueHash(mq: { topic: string; brokerName: string; queueId: number }): number {
+  let r = 1;
+  r = (Math.imul(31, r) + javaStringHash(mq.brokerName)) | 0;
+  r = (Math.imul(31, r) + mq.queueId) | 0;
+  r = (Math.imul(31, r) + javaStringHash(mq.topic)) | 0;
+  return r;
+}

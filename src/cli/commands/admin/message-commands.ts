@@ -8,6 +8,7 @@ import { bool, int, o, str, type Parsed } from './options.js';
 import { jformat } from './printf.js';
 import { javaMessageExt, showMessage } from './show-message.js';
 import type { CompatCommand, Out } from './types.js';
+import { javaHashOrder, javaMessageQueueHash } from './java-order.js';
 
 /** MessageClientExt.getMsgId: the unique key when there is one. */
 const clientMsgId = (m: MessageExt): string => m.properties.UNIQ_KEY ?? m.msgId;
@@ -48,7 +49,8 @@ async function queueTargets(admin: MQAdmin, topic: string, brokerName?: string, 
     for (let q = 0; q < qd.readQueueNums; q++) if (queueId === undefined || q === queueId) out.push({ addr, brokerName: qd.brokerName, queueId: q });
   }
   if (out.length === 0) throw new NotFoundError(`no queue of ${topic}${brokerName ? ` on ${brokerName}` : ''}${queueId !== undefined ? ` with id ${queueId}` : ''}`);
-  return out;
+  // mqadmin walks the queues in the order of the HashSet the client library returns
+  return javaHashOrder(out, (q) => javaMessageQueueHash({ topic, brokerName: q.brokerName, queueId: q.queueId }));
 }
 
 export const messageCommands: CompatCommand[] = [
@@ -190,32 +192,61 @@ export const messageCommands: CompatCommand[] = [
       const count = int(p, 'c', 'consumeMessage') ?? 128;
       const broker = str(p, 'b');
       const queueId = int(p, 'i', 'consumeMessage');
-      if (queueId !== undefined && !broker) throw usage('mqadmin consumeMessage: -i needs -b');
-      const begin = time(p, 's');
-      const end = time(p, 'e');
       const startOffset = int(p, 'o', 'consumeMessage');
-      let left = count;
-      for (const q of await queueTargets(admin, topic, broker, queueId)) {
-        if (left <= 0) break;
-        let min = begin !== undefined ? await admin.searchOffset(q.addr, topic, q.queueId, begin, q.brokerName) : await admin.getMinOffset(q.addr, topic, q.queueId, q.brokerName);
-        const maxExcl = end !== undefined ? await admin.searchOffset(q.addr, topic, q.queueId, end, q.brokerName) : await admin.getMaxOffset(q.addr, topic, q.queueId, q.brokerName);
-        if (startOffset !== undefined) min = Math.max(min, startOffset);
-        const max = Math.min(maxExcl, min + left);
-        for (let offset = min; offset < max; ) {
-          const r = await admin.pullMessage(q.addr, topic, q.queueId, offset, Math.min(32, max - offset), str(p, 'g') ?? undefined);
-          const mq = mqString(topic, q.brokerName, q.queueId);
+      if (queueId !== undefined && !broker) throw usage('mqadmin consumeMessage: Please set the brokerName before queueId!');
+      if (startOffset !== undefined && queueId === undefined) throw usage('mqadmin consumeMessage: Please set queueId before offset!');
+      const begin = time(p, 's') ?? 0;
+      const end = time(p, 'e') ?? 0;
+      const group = str(p, 'g');
+      // the pull loop of mqadmin: [min, max] inclusive, asking for exactly what is left each time
+      const pullRange = async (q: { addr: string; brokerName: string; queueId: number }, min: number, max: number): Promise<void> => {
+        const mq = mqString(topic, q.brokerName, q.queueId);
+        for (let offset = min; offset <= max; ) {
+          const r = await admin.pullMessage(q.addr, topic, q.queueId, offset, Math.max(1, max - offset + 1), group);
           offset = r.nextBeginOffset;
           if (r.status === 'FOUND') {
-            const msgs = r.messages.filter((m) => m.queueOffset < max);
             out('Consume ok\n');
-            printMessages(msgs, q.brokerName, true, out);
-            left -= msgs.length;
-          } else if (r.status === 'NO_MATCHED_MSG') out(jformat('%s no matched msg. status=%s, offset=%s\n', mq, r.status, offset));
-          else {
+            printMessages(r.messages, q.brokerName, true, out);
+          } else if (r.status === 'NO_MATCHED_MSG') {
+            out(jformat('%s no matched msg. status=%s, offset=%s\n', mq, r.status, offset));
+          } else {
             out(jformat('%s print msg finished. status=%s, offset=%s\n', mq, r.status, offset));
             break;
           }
         }
+      };
+      const bounds = async (q: { addr: string; brokerName: string; queueId: number }): Promise<[number, number]> => [
+        begin > 0 ? await admin.searchOffset(q.addr, topic, q.queueId, begin, q.brokerName) : await admin.getMinOffset(q.addr, topic, q.queueId, q.brokerName),
+        end > 0 ? await admin.searchOffset(q.addr, topic, q.queueId, end, q.brokerName) : await admin.getMaxOffset(q.addr, topic, q.queueId, q.brokerName),
+      ];
+      if (queueId !== undefined) {
+        const [q] = await queueTargets(admin, topic, broker, queueId);
+        let [min, max] = await bounds(q);
+        const offset = startOffset ?? 0;
+        if (offset > max) {
+          out(jformat('%s no matched msg, offset=%s\n', mqString(topic, q.brokerName, q.queueId), offset));
+          return;
+        }
+        min = Math.max(min, offset);
+        if (max - min > count) {
+          out(jformat('The oldler %d message will be provided\n', count));
+          max = min + count - 1;
+        }
+        await pullRange(q, min, max);
+        return;
+      }
+      let left = count;
+      for (const q of await queueTargets(admin, topic, broker)) {
+        if (left === 0) return;
+        let [min, max] = await bounds(q);
+        if (max - min > left) {
+          out(jformat('The older %d message of the %d queue will be provided\n', left, q.queueId));
+          max = min + left - 1;
+          left = 0;
+        } else {
+          left = left - (max - min) - 1;
+        }
+        await pullRange(q, min, max);
       }
     },
   },

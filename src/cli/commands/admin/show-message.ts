@@ -7,11 +7,12 @@ import { AdminError } from '../../../client/admin/index.js';
 import type { MessageExt } from '../../../common/message.js';
 
 import { javaHumanTime as humanTime, jformat } from './printf.js';
+import { javaHashMapOrder } from './java-order.js';
 import type { Out } from './types.js';
 
-/** Java's HashMap.toString of the properties: {k=v, k2=v2}. */
+/** HashMap.toString of a message's properties (MessageDecoder builds a HashMap of capacity 128): {k=v, k2=v2}. */
 export function javaMap(m: Record<string, string>): string {
-  return `{${Object.entries(m).map(([k, v]) => `${k}=${v}`).join(', ')}}`;
+  return `{${javaHashMapOrder(Object.keys(m)).map((k) => `${k}=${m[k]}`).join(', ')}}`;
 }
 
 function bodyFile(m: MessageExt, name: string): string {

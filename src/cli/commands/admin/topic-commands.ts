@@ -8,6 +8,7 @@ import { usage } from '../../output/index.js';
 import { bool, int, o, str } from './options.js';
 import { front, javaDoubleToString, javaHumanTime, jformat } from './printf.js';
 import type { CompatCommand } from './types.js';
+import { javaHashOrder, javaMessageQueueHash, javaStringHash } from './java-order.js';
 
 const t = (required = true) => o('t', 'topic', true, required, 'topic name');
 
@@ -136,19 +137,20 @@ export const topicCommands: CompatCommand[] = [
     desc: 'Allocate MQ.',
     options: [t(), o('i', 'ipList', true, true)],
     async run(admin, p, out) {
-      const route = await admin.getTopicRoute(str(p, 't')!);
-      const mqs = route.queueDatas
-        .filter((q) => (q.perm & 4) === 4)
-        .flatMap((q) => Array.from({ length: q.readQueueNums }, (_, i) => ({ brokerName: q.brokerName, queueId: i, topic: str(p, 't')! })))
-        .sort((a, b) => (a.brokerName === b.brokerName ? a.queueId - b.queueId : a.brokerName < b.brokerName ? -1 : 1));
-      const ips = str(p, 'i')!.split(',').map((x) => x.trim()).filter(Boolean);
-      const sorted = [...ips].sort();
+      const topic = str(p, 't')!;
+      const route = await admin.getTopicRoute(topic);
+      // the queues as Java's HashSet holds them, the ips in the order given, the result map in HashMap order
+      const mqs = javaHashOrder(
+        route.queueDatas.filter((q) => (q.perm & 4) === 4).flatMap((q) => Array.from({ length: q.readQueueNums }, (_, i) => ({ brokerName: q.brokerName, queueId: i, topic }))),
+        javaMessageQueueHash,
+      );
+      const ips = str(p, 'i')!.split(',');
       const result = new Map<string, unknown[]>();
-      // AllocateMessageQueueAveragely
-      for (const ip of ips) {
-        const index = sorted.indexOf(ip);
-        const mod = mqs.length % sorted.length;
-        const avg = mqs.length <= sorted.length ? 1 : mod > 0 && index < mod ? Math.floor(mqs.length / sorted.length) + 1 : Math.floor(mqs.length / sorted.length);
+      for (const ip of javaHashOrder([...new Set(ips)], javaStringHash)) {
+        // AllocateMessageQueueAveragely
+        const index = ips.indexOf(ip);
+        const mod = mqs.length % ips.length;
+        const avg = mqs.length <= ips.length ? 1 : mod > 0 && index < mod ? Math.floor(mqs.length / ips.length) + 1 : Math.floor(mqs.length / ips.length);
         const start = mod > 0 && index < mod ? index * avg : index * avg + mod;
         const range = Math.min(avg, mqs.length - start);
         result.set(ip, range > 0 ? mqs.slice(start, start + range) : []);
