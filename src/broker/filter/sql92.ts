@@ -48,8 +48,10 @@ export function compileSql92(expression: string | null | undefined): Sql92Select
   try {
     result = new CompiledSelector(src, parseSql92(src));
   } catch (e) {
-    if (!(e instanceof SqlSyntaxError)) throw e;
-    result = new Sql92CompileError(src, e.message);
+    // A stack overflow from absurd nesting is a bad expression too, never a server fault.
+    const reason = e instanceof SqlSyntaxError ? e.message
+      : e instanceof RangeError ? 'the expression is nested too deeply' : `cannot compile: ${(e as Error).message}`;
+    result = new Sql92CompileError(src, reason);
   }
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
   cache.set(src, result);

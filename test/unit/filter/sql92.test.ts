@@ -151,3 +151,16 @@ describe('SQL92 selector: bad expressions', () => {
     expect(validateSql92("a > 5 AND region = 'eu'")).toBeNull();
   });
 });
+
+describe('SQL92 selector: hostile input', () => {
+  it('absurd nesting is a compile error, not a crash', () => {
+    const deep = '('.repeat(200000) + 'a = 1' + ')'.repeat(200000);
+    expect(() => compileSql92(deep)).toThrow(/nested too deeply/);
+  });
+  it('a long AND chain compiles and evaluates', () => {
+    const chain = Array.from({ length: 2000 }, (_, i) => `p${i % 7} IS NOT NULL`).join(' AND ');
+    const props = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`p${i}`, 'x']));
+    expect(compileSql92(chain).matches(props)).toBe(true);
+    expect(compileSql92(chain).matches({ p0: 'x' })).toBe(false);
+  });
+});
