@@ -27,6 +27,8 @@ interface Held {
   done(reason: WakeReason): void;
 }
 
+const MAX_HOLD_MS = 2147483647;
+
 export class PullHoldService {
   private readonly table = new Map<string, Set<Held>>();
   private scanTimer?: NodeJS.Timeout;
@@ -61,10 +63,12 @@ export class PullHoldService {
       }
       let finished = false;
       let unsubscribe: (() => void) | undefined;
-      const timer = setTimeout(() => held.done('timeout'), Math.max(0, req.timeoutMs));
+      // a client may ask for any hold time; Node timers cap at 2^31-1 ms (~24.8 days)
+      const timeoutMs = Math.min(Math.max(0, req.timeoutMs), MAX_HOLD_MS);
+      const timer = setTimeout(() => held.done('timeout'), timeoutMs);
       const held: Held = {
         req,
-        deadline: Date.now() + req.timeoutMs,
+        deadline: Date.now() + timeoutMs,
         done: (reason) => {
           if (finished) return;
           finished = true;

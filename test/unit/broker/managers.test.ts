@@ -158,6 +158,19 @@ describe('PullHoldService', () => {
     svc.shutdown();
   });
 
+  it('holds a pull asking for more than a timer can count instead of answering at once', async () => {
+    const svc = new PullHoldService(() => 0, silentLogger, 60000);
+    let done = false;
+    const p = svc.hold({ topic: 'T', queueId: 2, offset: 0, timeoutMs: 1e15, matches: () => true }).then((r) => {
+      done = true;
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(done).toBe(false);
+    svc.shutdown();
+    expect(await p).toBe('shutdown');
+  });
+
   it('times out, and releases everything at shutdown', async () => {
     const svc = new PullHoldService(() => 0, silentLogger, 60000);
     expect(await svc.hold({ topic: 'T', queueId: 0, offset: 0, timeoutMs: 20, matches: () => true })).toBe('timeout');
