@@ -300,3 +300,38 @@ describe('orderly consumption', () => {
     expect(dlq[0].body.toString()).toBe('2:7');
   }, 90_000);
 });
+
+describe('transactions across a broker restart', () => {
+  it('a half message left unknown is still checked back and committed after the broker restarts', async () => {
+    const topic = uniqueName('TxRestart');
+    const checked: string[] = [];
+    const p = new TransactionProducer({
+      namesrvAddr: b.namesrv, group: uniqueName('TPG'),
+      transactionListener: {
+        executeLocalTransaction: () => 'UNKNOW',
+        checkLocalTransaction: (m) => {
+          checked.push(m.properties.UNIQ_KEY);
+          return 'COMMIT_MESSAGE';
+        },
+      },
+    });
+    await p.start();
+    const r = await p.sendMessageInTransaction(createMessage({ topic, body: 'survivor', keys: 'tx-restart' }));
+    expect(r.localTransactionState).toBe('UNKNOW');
+    await b.restart();
+    // The restarted broker learns the producer's channel at its next heartbeat (every 30 s); send it now.
+    await p.instance.sendHeartbeatToAllBrokers();
+    await waitFor(() => checked.length > 0, 30_000, 'check-back after restart');
+    expect(checked[0]).toBe(r.msgId);
+    const admin = new MQAdmin({ namesrv: b.namesrv });
+    let found: MessageExt[] = [];
+    for (let k = 0; k < 20 && found.length === 0; k++) {
+      found = await admin.queryMessagesByUniqKey(topic, r.msgId).catch(() => []);
+      if (found.length === 0) await new Promise((res) => setTimeout(res, 250));
+    }
+    admin.close();
+    await p.shutdown();
+    expect(found).toHaveLength(1);
+    expect(found[0].body.toString()).toBe('survivor');
+  }, 60_000);
+});
