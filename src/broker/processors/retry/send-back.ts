@@ -66,8 +66,7 @@ export async function processSendMsgBack(ctx: BrokerContext, req: RemotingComman
     if (delayLevel === 0) delayLevel = 3 + reconsumeTimes;
     props[MessageConst.DELAY_TIME_LEVEL] = String(delayLevel);
   }
-  props[MessageConst.ORIGIN_MESSAGE_ID] = orig.properties[MessageConst.ORIGIN_MESSAGE_ID] || h.originMsgId || orig.msgId;
-  props[MessageConst.WAIT_STORE_MSG_OK] = 'false';
+  props[MessageConst.ORIGIN_MESSAGE_ID] = orig.properties[MessageConst.ORIGIN_MESSAGE_ID] || orig.msgId;
 
   const msg: MessageExtBrokerInner = {
     topic, queueId, flag: orig.flag, body: orig.body, properties: props, sysFlag: orig.sysFlag,
