@@ -117,7 +117,7 @@ async function runStandalone(flags: StandaloneFlags): Promise<void> {
   process.stdout.write(
     `standalone ready: namesrv ${ns}, broker ${mq.brokerAddr} (store ${mq.storeDir}, started in ${Date.now() - t0} ms)\n` +
       `\n  send:     mqctl -n ${ns} send -t TopicTest --body hello\n` +
-      `  consume:  mqctl -n ${ns} consume -t TopicTest --max 1\n` +
+      `  consume:  mqctl -n ${ns} consume -t TopicTest --from first --max 1\n` +
       `  any RocketMQ client: NAMESRV_ADDR=${ns} (topics are created on first send)\n` +
       `  stop:     Ctrl-C, or mqctl stop standalone when started with --detach\n\n`,
   );
