@@ -78,8 +78,13 @@ export function register(program: Command): void {
     .option('--no-commit', 'do not commit offsets')
     .action(run(async (f: ConsumeFlags, cmd: Command) => {
       const globals = globalsOf(cmd);
-      // --timeout here is the consume duration in seconds, not the global request timeout
-      const ctx = resolveContext({ ...globals, timeout: undefined });
+      // `consume --timeout S` is the consume duration in seconds; commander hands any --timeout to the global
+      // (request timeout, ms) option, so tell them apart by position: after the subcommand it is ours.
+      const raw = ((cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? process.argv);
+      const at = raw.indexOf('consume');
+      const ours = at >= 0 && raw.slice(at + 1).some((a) => a === '--timeout' || a.startsWith('--timeout='));
+      if (ours && f.timeout === undefined) f.timeout = globals.timeout;
+      const ctx = resolveContext({ ...globals, timeout: ours ? undefined : globals.timeout });
       const bad = validateTopic(f.topic);
       if (bad) throw new CliError(bad, ExitCode.USAGE);
       const group = f.group ?? `mqctl-consume-${process.pid}-${Date.now().toString(36)}`;

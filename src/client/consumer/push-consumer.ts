@@ -199,7 +199,20 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
       }
     }
     await this.instance.sendHeartbeatToAllBrokers();
+    // the heartbeat makes the broker create %RETRY%<group>: learn its route now rather than in 30 s
+    await this.fetchMissingRoutes();
     this.instance.rebalanceImmediately();
+  }
+
+  private async fetchMissingRoutes(): Promise<void> {
+    for (const topic of this.subscriptions.keys()) {
+      if (!this.needsRouteInfo(topic)) continue;
+      try {
+        await this.instance.updateTopicRouteFromNameServer(topic);
+      } catch (e) {
+        this.instance.logger.debug(`route of ${topic}: ${(e as Error).message}`);
+      }
+    }
   }
 
   /**
@@ -273,6 +286,7 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
 
   async doRebalance(): Promise<void> {
     if (this.state !== 'running' || this.paused) return;
+    await this.fetchMissingRoutes();
     if (this.orderlyListener && this.messageModel === 'CLUSTERING') await this.rebalancer.lockAll();
     await this.rebalancer.doRebalance();
   }

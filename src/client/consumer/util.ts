@@ -25,6 +25,8 @@ export class Limiter {
   /** Runs fn when a slot is free; errors are handed to onError. */
   run(fn: () => Promise<void>, onError: (e: unknown) => void): void {
     const p = (async () => {
+      // start on a later tick: `p` must be tracked before fn runs (fn may wait for idle() itself)
+      await null;
       if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r));
       this.active++;
       try {
