@@ -62,6 +62,7 @@ export class MessageStore {
     this.cfg = cfg;
     ensureDir(cfg.storePathRootDir);
     this.cl = new CommitLog(cfg.storePathCommitLog, cfg.mappedFileSizeCommitLog, cfg.now);
+    this.cl.preallocate = cfg.flushDiskType === 'SYNC_FLUSH';
     this.index = cfg.messageIndexEnable ? new IndexService(cfg.storePathRootDir, cfg.maxHashSlotNum, cfg.maxIndexNum, cfg.now) : null;
     this.disp = new Dispatcher(cfg.storePathRootDir, cfg.mappedFileSizeConsumeQueue, this.index, opts.messageDelayLevel ?? DEFAULT_DELAY_LEVELS);
     this.cp = new Checkpoint(path.join(cfg.storePathRootDir, 'checkpoint'));

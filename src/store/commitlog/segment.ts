@@ -11,6 +11,8 @@ export class Segment {
   readonly fd: number;
   wrotePosition = 0;
   flushedPosition = 0;
+  /** Position up to which blocks were allocated by writing zeros (preallocation under SYNC_FLUSH). */
+  allocatedPosition = 0;
   private syncing: Promise<void> | null = null;
 
   constructor(dir: string, readonly fileFromOffset: number, readonly fileSize: number, create: boolean) {
