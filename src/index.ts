@@ -10,3 +10,17 @@ export { RemotingCommand } from './remoting/command.js';
 export { RequestCode, ResponseCode } from './protocol/codes.js';
 export { createLogger, silentLogger, type Logger } from './common/logger.js';
 export type { Message, MessageExt } from './common/message.js';
+export {
+  Producer,
+  PushConsumer,
+  TransactionProducer,
+  createMessage,
+  MQClientError,
+  MQBrokerError,
+  type ProducerOptions,
+  type PushConsumerOptions,
+  type SendResult,
+  type MessageInit,
+  type TransactionListener,
+} from './client/index.js';
+export { MQAdmin } from './client/admin/admin.js';
