@@ -10,6 +10,13 @@ import { plain } from '../consumer.js';
 import { bool, int, o, str } from './options.js';
 import { front, javaDate, jformat } from './printf.js';
 import type { CompatCommand } from './types.js';
+import { javaHashOrder, javaMessageQueueHash } from './java-order.js';
+
+/** GroupRetryPolicy.toString. */
+function retryPolicy(p: Record<string, unknown> | undefined): string {
+  const v = (k: string): string => (p && p[k] !== undefined && p[k] !== null ? JSON.stringify(p[k]) : 'null');
+  return `GroupRetryPolicy{type=${String(p?.type ?? 'CUSTOMIZED')}, exponentialRetryPolicy=${v('exponentialRetryPolicy')}, customizedRetryPolicy=${v('customizedRetryPolicy')}}`;
+}
 
 const lastTime = (ms: number, none: string): string => (ms > 0 ? javaDate(ms) : none);
 
@@ -63,8 +70,9 @@ export const groupCommands: CompatCommand[] = [
         broker: b,
         cluster: b ? undefined : c,
         consumeEnable: bool(p, 's'),
-        consumeFromMinEnable: bool(p, 'm'),
-        consumeBroadcastEnable: bool(p, 'd'),
+        // mqadmin starts from a config with both of these off
+        consumeFromMinEnable: bool(p, 'm') ?? false,
+        consumeBroadcastEnable: bool(p, 'd') ?? false,
         consumeMessageOrderly: bool(p, 'o'),
         retryQueueNums: int(p, 'q', cmd),
         retryMaxTimes: int(p, 'r', cmd),
@@ -75,7 +83,7 @@ export const groupCommands: CompatCommand[] = [
       const g = r.group;
       for (const addr of r.brokers) out(jformat('create subscription group to %s success.%n', addr));
       out(
-        `SubscriptionGroupConfig{groupName=${g.groupName}, consumeEnable=${g.consumeEnable}, consumeFromMinEnable=${g.consumeFromMinEnable}, consumeBroadcastEnable=${g.consumeBroadcastEnable}, consumeMessageOrderly=${g.consumeMessageOrderly}, retryQueueNums=${g.retryQueueNums}, retryMaxTimes=${g.retryMaxTimes}, brokerId=${g.brokerId}, whichBrokerWhenConsumeSlowly=${g.whichBrokerWhenConsumeSlowly}, notifyConsumerIdsChangedEnable=${g.notifyConsumerIdsChangedEnable}, groupSysFlag=${g.groupSysFlag}, consumeTimeoutMinute=${g.consumeTimeoutMinute}, subscriptionDataSet=${g.subscriptionDataSet ? JSON.stringify(g.subscriptionDataSet) : 'null'}, attributes={${Object.entries(g.attributes).map(([k, v]) => `${k}=${v}`).join(', ')}}}`,
+        `SubscriptionGroupConfig{groupName=${g.groupName}, consumeEnable=${g.consumeEnable}, consumeFromMinEnable=${g.consumeFromMinEnable}, consumeBroadcastEnable=${g.consumeBroadcastEnable}, consumeMessageOrderly=${g.consumeMessageOrderly}, retryQueueNums=${g.retryQueueNums}, retryMaxTimes=${g.retryMaxTimes}, groupRetryPolicy=${retryPolicy(g.groupRetryPolicy)}, brokerId=${g.brokerId}, whichBrokerWhenConsumeSlowly=${g.whichBrokerWhenConsumeSlowly}, notifyConsumerIdsChangedEnable=${g.notifyConsumerIdsChangedEnable}, groupSysFlag=${g.groupSysFlag}, consumeTimeoutMinute=${g.consumeTimeoutMinute}, subscriptionDataSet=${g.subscriptionDataSet ? JSON.stringify(g.subscriptionDataSet) : 'null'}, attributes={${Object.entries(g.attributes).map(([k, v]) => `${k}=${v}`).join(', ')}}}`,
       );
     },
   },
@@ -89,7 +97,10 @@ export const groupCommands: CompatCommand[] = [
       if (!b && !c) throw usage('mqadmin deleteSubGroup: one of -b or -c is required');
       const group = str(p, 'g')!;
       const r = await admin.deleteGroupEverywhere({ groupName: group, broker: b, cluster: b ? undefined : c, cleanOffset: bool(p, 'r') ?? false });
-      for (const addr of r.brokers) out(jformat('delete subscription group [%s] from broker [%s] success.%n', group, addr));
+      for (const addr of r.brokers) {
+        if (b) out(jformat('delete subscription group [%s] from broker [%s] success.%n', group, addr));
+        else out(jformat('delete subscription group [%s] from broker [%s] in cluster [%s] success.%n', group, addr, c));
+      }
     },
   },
   {
@@ -227,7 +238,10 @@ export const groupCommands: CompatCommand[] = [
       const r = await admin.applyOffsetReset(plan);
       out(jformat('start reset consumer offset by specified, group[%s], topic[%s], force[%s], timestamp(string)[%s], timestamp(long)[%s]%n', group, topic, force, tsStr, timestamp));
       out(jformat('%-40s  %-40s  %-40s%n', '#brokerName', '#queueId', '#offset'));
-      for (const q of r.queues) out(jformat('%-40s  %-40d  %-40d%n', front(q.brokerName, 32), q.queueId, q.newOffset));
+      // printed in the order of the HashMap<MessageQueue, Long> mqadmin gets back
+      for (const q of javaHashOrder(r.queues, (x) => javaMessageQueueHash({ topic, brokerName: x.brokerName, queueId: x.queueId }))) {
+        out(jformat('%-40s  %-40d  %-40d%n', front(q.brokerName, 32), q.queueId, q.newOffset));
+      }
     },
   },
   {
