@@ -28,7 +28,7 @@ function fsyncRate(dir) {
   return n / Math.min(seconds, 2);
 }
 
-async function runCase({ size, flush, producers }) {
+async function runCase({ size, flush, producers, batch = 1 }) {
   const dir = fs.mkdtempSync(path.join(baseDir, 'mqctl-bench-store-'));
   const store = await MessageStore.open({ storePathRootDir: dir, flushDiskType: flush });
   const body = Buffer.alloc(size, 0x61);
@@ -47,13 +47,14 @@ async function runCase({ size, flush, producers }) {
         if (Date.now() >= deadline) stop = true;
         await new Promise((r) => setImmediate(r));
       }
-      const r = await store.putMessage({
+      const one = () => ({
         topic: 'BenchTopic', queueId: p % 8, flag: 0, body,
         properties: { TAGS: 'TagA', UNIQ_KEY: `7F000001${(seq++).toString(16).toUpperCase().padStart(24, '0')}`, WAIT: 'true' },
         sysFlag: 0, bornTimestamp: Date.now(), bornHost: host, storeHost: '127.0.0.1:10911', reconsumeTimes: 0,
         preparedTransactionOffset: 0,
       });
-      if (r.status === 'PUT_OK') { count++; bytes += size; } else failed++;
+      const r = batch === 1 ? await store.putMessage(one()) : await store.putMessages(Array.from({ length: batch }, one));
+      if (r.status === 'PUT_OK') { count += batch; bytes += size * batch; } else failed += batch;
     }
   }
   const t0 = process.hrtime.bigint();
@@ -63,7 +64,7 @@ async function runCase({ size, flush, producers }) {
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   await store.shutdown();
   fs.rmSync(dir, { recursive: true, force: true });
-  return { size, flush, producers, msgPerSec: count / secs, mbPerSec: bytes / secs / 1e6, failed };
+  return { size, flush, producers, batch, msgPerSec: count / secs, mbPerSec: bytes / secs / 1e6, failed };
 }
 
 const cases = [];
@@ -72,6 +73,7 @@ for (const flush of ['ASYNC_FLUSH', 'SYNC_FLUSH']) {
     for (const producers of [1, 64]) cases.push({ size, flush, producers });
   }
 }
+cases.push({ size: 100, flush: 'ASYNC_FLUSH', producers: 8, batch: 32 }, { size: 1024, flush: 'ASYNC_FLUSH', producers: 8, batch: 32 });
 const probeDir = fs.mkdtempSync(path.join(baseDir, 'mqctl-bench-fsync-'));
 const fsyncPerSec = fsyncRate(probeDir);
 fs.rmSync(probeDir, { recursive: true, force: true });
@@ -80,7 +82,7 @@ console.log('| flush | body | producers | msg/s | MB/s (body) | failed |');
 console.log('|---|---|---|---|---|---|');
 for (const c of cases) {
   const r = await runCase(c);
-  console.log(`| ${r.flush} | ${r.size} B | ${r.producers} | ${Math.round(r.msgPerSec).toLocaleString('en-US')} | ${r.mbPerSec.toFixed(1)} | ${r.failed} |`);
+  console.log(`| ${r.flush} | ${r.size} B | ${r.producers}${r.batch > 1 ? ` × ${r.batch}` : ''} | ${Math.round(r.msgPerSec).toLocaleString('en-US')} | ${r.mbPerSec.toFixed(1)} | ${r.failed} |`);
   if (r.flush === 'SYNC_FLUSH' && r.producers === 64) {
     console.log(`|  | sync/64 vs single fsync | | ${(r.msgPerSec / fsyncPerSec).toFixed(1)}× | | |`);
   }
