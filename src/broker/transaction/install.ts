@@ -4,7 +4,8 @@
  */
 import { MessageConst } from '../../common/message-const.js';
 import { encodeMessageExt } from '../../common/record-codec.js';
-import { RMQ_SYS_TRANS_HALF_TOPIC } from '../../common/topics.js';
+import { PERM_READ, PERM_WRITE } from '../../common/perm.js';
+import { RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC, RMQ_SYS_TRANS_HALF_TOPIC } from '../../common/topics.js';
 import { RequestCode, ResponseCode } from '../../protocol/codes.js';
 import { EndTransactionRequestHeader } from '../../protocol/transaction.js';
 import { RemotingCommand } from '../../remoting/command.js';
@@ -27,7 +28,14 @@ export function installTransactions(ctx: BrokerContext): TransactionService {
     }, encodeMessageExt(r.message)).markOneway();
     ch.invokeOneway(req);
     return true;
-  }, { get storeHost() { return ctx.storeHost; }, logger: ctx.logger });
+  }, {
+    get storeHost() { return ctx.storeHost; },
+    logger: ctx.logger,
+    // Apache creates TRANS_CHECK_MAX_TIME_TOPIC (1 queue, RW) when it first discards a half message.
+    beforeDiscard: () => {
+      if (!ctx.topics.get(RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC)) ctx.topics.createWithoutTemplate(RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC, 1, PERM_READ | PERM_WRITE, 0);
+    },
+  });
 
   ctx.sendMessageHooks.push((msg, info) => {
     if (msg.properties[MessageConst.TRANSACTION_PREPARED] !== 'true') return undefined;

@@ -75,7 +75,7 @@ export class TransactionService {
     private readonly progress: ProgressStore,
     private readonly cfg: TransactionConfig,
     private readonly sendCheck: SendCheck,
-    private readonly opts: { storeHost: string; logger?: Logger; now?: () => number },
+    private readonly opts: { storeHost: string; logger?: Logger; now?: () => number; beforeDiscard?: () => void },
   ) {
     this.logger = opts.logger ?? silentLogger;
   }
@@ -253,6 +253,7 @@ export class TransactionService {
 
   /** Gives up on a half message (checked too often or too old): kept in TRANS_CHECK_MAX_TIME_TOPIC. */
   private async discard(half: MessageExt): Promise<void> {
+    this.opts.beforeDiscard?.();
     const copy = buildHalfCopy(half, { ...half.properties });
     copy.topic = RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC;
     copy.queueId = 0;
