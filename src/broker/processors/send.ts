@@ -41,6 +41,7 @@ function missingFields(code: number, h: SendMessageRequestHeader): string[] {
   return out;
 }
 
+const SHORT_LONG = /^-?\d{1,15}$/;
 const V2_INT: Array<[keyof SendMessageRequestHeader, string]> = [['defaultTopicQueueNums', 'd'], ['queueId', 'e'], ['sysFlag', 'f'], ['flag', 'h'], ['reconsumeTimes', 'j'], ['maxReconsumeTimes', 'l']];
 
 /**
@@ -64,7 +65,8 @@ function decodeV2Fast(ext: Record<string, string> | undefined): SendMessageReque
     rec[name] = v;
   }
   if (ext.g !== undefined) {
-    const v = parseJavaLong(ext.g);
+    // a millisecond timestamp always fits a double exactly: skip the BigInt range check for short inputs
+    const v = SHORT_LONG.test(ext.g) ? Number(ext.g) : parseJavaLong(ext.g);
     if (v === undefined) throw new HeaderParseError('g', ext.g, 'long');
     h.bornTimestamp = v;
   }
