@@ -444,6 +444,7 @@ async function main() {
     return how;
   });
   if (!built) return finish(header);
+  M.restartBudget();
   for (const line of ['4', '5']) {
     env.versions[line] = {
       client: jarVersion(line, 'rocketmq-client'),
