@@ -17,3 +17,4 @@ export { LocalFileOffsetStore } from './consumer/local-offset-store.js';
 export * from './consumer/types.js';
 export { TransactionProducer, type TransactionListener, type LocalTransactionState, type TransactionSendResult, type TransactionProducerOptions } from './producer/transaction-producer.js';
 export { sendWithTransactionOutcome, parseTransactionOutcome, type TransactionOutcome } from './producer/transaction-outcome.js';
+export { LitePullConsumer, type LitePullConsumerOptions } from './consumer/lite-pull-consumer.js';

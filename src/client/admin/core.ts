@@ -1,6 +1,18 @@
 // MQAdminCore: one method per request code the admin tools send (name server and broker); the composite
 // operations (stats across brokers, message lookups, offset resets) are built on it in the modules next to it.
 import { RequestCode, ResponseCode } from '../../protocol/codes.js';
+import { CreateTopicRequestHeader, DeleteSubscriptionGroupRequestHeader } from '../../protocol/admin-headers.js';
+import {
+  GetMaxOffsetRequestHeader,
+  GetMinOffsetRequestHeader,
+  QueryConsumerOffsetRequestHeader,
+  SearchOffsetRequestHeader,
+  UpdateConsumerOffsetRequestHeader,
+} from '../../protocol/offset.js';
+import { PullMessageRequestHeader, PullMessageResponseHeader, buildPullSysFlag } from '../../protocol/pull.js';
+import { QueryMessageRequestHeader, ViewMessageRequestHeader } from '../../protocol/query.js';
+import { ResetOffsetRequestHeader } from '../../protocol/client.js';
+import { SendMessageRequestHeaderV2 } from '../../protocol/send.js';
 import {
   type ClusterInfo,
   type TopicConfig,
@@ -159,7 +171,8 @@ export class MQAdminCore extends AdminTransport {
   // ------------------------------------------------------------------ broker: topics and groups
 
   async createOrUpdateTopic(brokerAddr: string, tc: TopicConfig): Promise<void> {
-    const fields: Record<string, unknown> = {
+    const attrs = Object.entries(tc.attributes ?? {});
+    const fields = CreateTopicRequestHeader.toFields({
       topic: tc.topicName,
       defaultTopic: 'TBW102',
       readQueueNums: tc.readQueueNums,
@@ -168,9 +181,8 @@ export class MQAdminCore extends AdminTransport {
       topicFilterType: tc.topicFilterType,
       topicSysFlag: tc.topicSysFlag,
       order: tc.order,
-    };
-    const attrs = Object.entries(tc.attributes ?? {});
-    if (attrs.length) fields.attributes = attrs.map(([k, v]) => `+${k}=${v}`).join(',');
+      attributes: attrs.length ? attrs.map(([k, v]) => `+${k}=${v}`).join(',') : undefined,
+    });
     this.expect(await this.callBroker(brokerAddr, RequestCode.UPDATE_AND_CREATE_TOPIC, fields), `create topic ${tc.topicName} on ${brokerAddr}`);
   }
 
@@ -197,7 +209,7 @@ export class MQAdminCore extends AdminTransport {
 
   async deleteGroup(brokerAddr: string, groupName: string, cleanOffset = false): Promise<void> {
     // 5.x reads cleanOffset, 4.9.8 removeOffset: send both
-    const fields = { groupName, cleanOffset, removeOffset: cleanOffset };
+    const fields = DeleteSubscriptionGroupRequestHeader.toFields({ groupName, cleanOffset, removeOffset: cleanOffset });
     this.expect(await this.callBroker(brokerAddr, RequestCode.DELETE_SUBSCRIPTIONGROUP, fields), `delete group ${groupName} on ${brokerAddr}`, {
       notFound: [ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST],
     });
@@ -289,18 +301,18 @@ export class MQAdminCore extends AdminTransport {
   // ------------------------------------------------------------------ broker: offsets
 
   async getMaxOffset(brokerAddr: string, topic: string, queueId: number, brokerName?: string): Promise<number> {
-    const resp = this.expect(await this.callBroker(brokerAddr, RequestCode.GET_MAX_OFFSET, { topic, queueId, bname: brokerName }), `max offset of ${topic}:${queueId}`);
+    const resp = this.expect(await this.callBroker(brokerAddr, RequestCode.GET_MAX_OFFSET, GetMaxOffsetRequestHeader.toFields({ topic, queueId, brokerName })), `max offset of ${topic}:${queueId}`);
     return num(resp.field('offset'));
   }
 
   async getMinOffset(brokerAddr: string, topic: string, queueId: number, brokerName?: string): Promise<number> {
-    const resp = this.expect(await this.callBroker(brokerAddr, RequestCode.GET_MIN_OFFSET, { topic, queueId, bname: brokerName }), `min offset of ${topic}:${queueId}`);
+    const resp = this.expect(await this.callBroker(brokerAddr, RequestCode.GET_MIN_OFFSET, GetMinOffsetRequestHeader.toFields({ topic, queueId, brokerName })), `min offset of ${topic}:${queueId}`);
     return num(resp.field('offset'));
   }
 
   async searchOffset(brokerAddr: string, topic: string, queueId: number, timestamp: number, brokerName?: string): Promise<number> {
     const resp = this.expect(
-      await this.callBroker(brokerAddr, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, { topic, queueId, timestamp, bname: brokerName }),
+      await this.callBroker(brokerAddr, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, SearchOffsetRequestHeader.toFields({ topic, queueId, timestamp, brokerName })),
       `search offset of ${topic}:${queueId} at ${timestamp}`,
     );
     return num(resp.field('offset'));
@@ -309,7 +321,7 @@ export class MQAdminCore extends AdminTransport {
   /** -1 when the group has no stored offset for that queue. */
   async queryConsumerOffset(brokerAddr: string, consumerGroup: string, topic: string, queueId: number): Promise<number> {
     const resp = this.expect(
-      await this.callBroker(brokerAddr, RequestCode.QUERY_CONSUMER_OFFSET, { consumerGroup, topic, queueId, setZeroIfNotFound: false }),
+      await this.callBroker(brokerAddr, RequestCode.QUERY_CONSUMER_OFFSET, QueryConsumerOffsetRequestHeader.toFields({ consumerGroup, topic, queueId, setZeroIfNotFound: false })),
       `offset of ${consumerGroup} on ${topic}:${queueId}`,
       { accept: [ResponseCode.QUERY_NOT_FOUND] },
     );
@@ -318,7 +330,7 @@ export class MQAdminCore extends AdminTransport {
 
   async updateConsumerOffset(brokerAddr: string, consumerGroup: string, topic: string, queueId: number, commitOffset: number, brokerName?: string): Promise<void> {
     this.expect(
-      await this.callBroker(brokerAddr, RequestCode.UPDATE_CONSUMER_OFFSET, { consumerGroup, topic, queueId, commitOffset, bname: brokerName }),
+      await this.callBroker(brokerAddr, RequestCode.UPDATE_CONSUMER_OFFSET, UpdateConsumerOffsetRequestHeader.toFields({ consumerGroup, topic, queueId, commitOffset, brokerName })),
       `update offset of ${consumerGroup} on ${topic}:${queueId}`,
       { notFound: [ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, ResponseCode.TOPIC_NOT_EXIST] },
     );
@@ -336,7 +348,7 @@ export class MQAdminCore extends AdminTransport {
     isForce = true,
     queue?: { queueId: number; offset: number },
   ): Promise<ResetOffsetBody | null> {
-    const fields: Record<string, unknown> = { topic, group, timestamp, isForce, queueId: queue?.queueId ?? -1, offset: queue?.offset };
+    const fields = ResetOffsetRequestHeader.toFields({ topic, group, timestamp, isForce, queueId: queue?.queueId ?? -1, offset: queue?.offset });
     const resp = this.expect(await this.callBroker(brokerAddr, RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, fields), `reset offset of ${group} on ${topic}`, {
       accept: [ResponseCode.CONSUMER_NOT_ONLINE],
     });
@@ -347,25 +359,23 @@ export class MQAdminCore extends AdminTransport {
   // ------------------------------------------------------------------ broker: messages
 
   async pullMessage(brokerAddr: string, topic: string, queueId: number, queueOffset: number, maxMsgNums = 32, group = TOOLS_CONSUMER_GROUP): Promise<PullResult> {
-    const fields = {
+    const fields = PullMessageRequestHeader.toFields({
       consumerGroup: group,
       topic,
       queueId,
       queueOffset,
       maxMsgNums,
-      sysFlag: 4, // SUBSCRIPTION: the tool has sent no heartbeat, so it states its subscription
+      // the tool has sent no heartbeat, so it states its subscription with the request
+      sysFlag: buildPullSysFlag({ subscription: true }),
       commitOffset: 0,
       suspendTimeoutMillis: 0,
       subscription: '*',
       subVersion: 0,
       expressionType: 'TAG',
-    };
+    });
     const resp = await this.callBroker(brokerAddr, RequestCode.PULL_MESSAGE, fields);
-    const header = {
-      nextBeginOffset: num(resp.field('nextBeginOffset'), queueOffset),
-      minOffset: num(resp.field('minOffset')),
-      maxOffset: num(resp.field('maxOffset')),
-    };
+    const rh = PullMessageResponseHeader.fromFields(resp.extFields, { strict: false });
+    const header = { nextBeginOffset: rh.nextBeginOffset ?? queueOffset, minOffset: rh.minOffset ?? 0, maxOffset: rh.maxOffset ?? 0 };
     switch (resp.code) {
       case ResponseCode.SUCCESS:
         return {
@@ -392,7 +402,7 @@ export class MQAdminCore extends AdminTransport {
 
   /** VIEW_MESSAGE_BY_ID: the record at a commitlog offset. */
   async viewMessage(brokerAddr: string, commitLogOffset: number, topic?: string): Promise<MessageExt> {
-    const resp = await this.callBroker(brokerAddr, RequestCode.VIEW_MESSAGE_BY_ID, { offset: commitLogOffset, topic });
+    const resp = await this.callBroker(brokerAddr, RequestCode.VIEW_MESSAGE_BY_ID, ViewMessageRequestHeader.toFields({ offset: commitLogOffset, topic }));
     if (resp.code !== ResponseCode.SUCCESS) {
       throw new NotFoundError(`message at commitlog offset ${commitLogOffset} on ${brokerAddr} not found: ${resp.remark ?? `code ${resp.code}`}`, resp.code, resp.remark);
     }
@@ -407,11 +417,7 @@ export class MQAdminCore extends AdminTransport {
     q: { topic: string; key: string; maxNum: number; beginTimestamp: number; endTimestamp: number; uniqueKey?: boolean },
   ): Promise<MessageExt[]> {
     const fields = {
-      topic: q.topic,
-      key: q.key,
-      maxNum: q.maxNum,
-      beginTimestamp: q.beginTimestamp,
-      endTimestamp: q.endTimestamp,
+      ...QueryMessageRequestHeader.toFields({ topic: q.topic, key: q.key, maxNum: q.maxNum, beginTimestamp: q.beginTimestamp, endTimestamp: q.endTimestamp }),
       _UNIQUE_KEY_QUERY: q.uniqueKey ? 'true' : 'false',
     };
     const resp = await this.callBroker(brokerAddr, RequestCode.QUERY_MESSAGE, fields, undefined, Math.max(this.timeoutMs, 15000));
@@ -451,10 +457,21 @@ export class MQAdminCore extends AdminTransport {
     const props: Record<string, string> = { UNIQ_KEY: uniq, WAIT: 'true' };
     if (m.keys) props.KEYS = m.keys;
     if (m.tags) props.TAGS = m.tags;
-    const fields = {
-      a: m.producerGroup ?? 'PID_MQCTL_ADMIN', b: m.topic, c: 'TBW102', d: 4, e: m.queueId, f: 0, g: Date.now(), h: 0,
-      i: messageProperties2String(props), j: 0, k: false, m: false, n: m.brokerName,
-    };
+    const fields = SendMessageRequestHeaderV2.toFields({
+      producerGroup: m.producerGroup ?? 'PID_MQCTL_ADMIN',
+      topic: m.topic,
+      defaultTopic: 'TBW102',
+      defaultTopicQueueNums: 4,
+      queueId: m.queueId,
+      sysFlag: 0,
+      bornTimestamp: Date.now(),
+      flag: 0,
+      properties: messageProperties2String(props),
+      reconsumeTimes: 0,
+      unitMode: false,
+      batch: false,
+      brokerName: m.brokerName,
+    });
     const resp = this.expect(await this.callBroker(brokerAddr, RequestCode.SEND_MESSAGE_V2, fields, m.body), `send to ${m.topic}:${m.queueId}`, {
       accept: [ResponseCode.FLUSH_DISK_TIMEOUT, ResponseCode.FLUSH_SLAVE_TIMEOUT, ResponseCode.SLAVE_NOT_AVAILABLE],
       notFound: [ResponseCode.TOPIC_NOT_EXIST],

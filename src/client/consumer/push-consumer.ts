@@ -137,10 +137,11 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
   }
 
   /** Subscribe a topic with a tag expression (`*`, `TagA || TagB`). May be called again to change it. */
-  subscribe(topic: string, expression = '*'): void {
+  subscribe(topic: string, expression = '*', expressionType: 'TAG' | 'SQL92' = 'TAG'): void {
     const bad = validateTopic(topic);
     if (bad) throw new MQClientError(bad);
-    this.subscriptions.set(topic, buildSubscriptionData(topic, expression));
+    // expressionType SQL92 = Apache's MessageSelector.bySql(expression): the broker filters by message properties
+    this.subscriptions.set(topic, buildSubscriptionData(topic, expression, expressionType));
     if (this.state === 'running') {
       void this.instance.updateTopicRouteFromNameServer(topic).catch(() => undefined);
       void this.instance.sendHeartbeatToAllBrokers();
