@@ -81,7 +81,14 @@ function storeConfigOf(c: BrokerConfig): MessageStoreConfig {
 export async function startBroker(opts: StartBrokerOptions = {}): Promise<BrokerHandle> {
   const logger = opts.logger ?? silentLogger;
   const config = opts.config ?? loadBrokerConfig({ file: opts.configFile, overrides: opts.overrides, logger });
-  parseHost(`${config.brokerIP1}:1`); // brokerIP1 must be an IP: it goes into every msgId
+  // brokerIP1 goes into every msgId and route: it must be an IP address, not a host name
+  for (const [key, ip] of [['brokerIP1', config.brokerIP1], ['brokerIP2', config.brokerIP2]]) {
+    try {
+      parseHost(`${ip}:1`);
+    } catch {
+      throw new Error(`${key} must be an IPv4 or IPv6 address, got '${ip}'`);
+    }
+  }
   mkdirSync(config.storePathRootDir, { recursive: true });
 
   const started = Date.now();
