@@ -7,7 +7,7 @@ import { TransactionProducer, type LocalTransactionState } from '../../../src/cl
 import { sendWithTransactionOutcome } from '../../../src/client/producer/transaction-outcome.js';
 import type { MessageExt } from '../../../src/common/message.js';
 import { RequestCode, ResponseCode } from '../../../src/protocol/codes.js';
-import { encodeCheckClientConfigBody, type SubscriptionData } from '../../../src/protocol/heartbeat.js';
+import { encodeCheckClientConfigBody } from '../../../src/protocol/heartbeat.js';
 import { RemotingClient } from '../../../src/remoting/client.js';
 import { RemotingCommand } from '../../../src/remoting/command.js';
 import { execFile } from 'node:child_process';
@@ -28,11 +28,10 @@ afterAll(async () => {
   await b?.destroy();
 });
 
-function consumer(topic: string, group: string, listener: (m: MessageExt) => 'CONSUME_SUCCESS' | 'RECONSUME_LATER', sub?: SubscriptionData): PushConsumer {
+function consumer(topic: string, group: string, listener: (m: MessageExt) => 'CONSUME_SUCCESS' | 'RECONSUME_LATER', sql?: string): PushConsumer {
   const c = new PushConsumer({ namesrvAddr: b.namesrv, group, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' });
-  c.subscribe(topic, '*');
-  // SQL92: the push consumer's subscription table takes a SQL92 SubscriptionData as Apache's MessageSelector.bySql does.
-  if (sub) (c as unknown as { subscriptions: Map<string, SubscriptionData> }).subscriptions.set(topic, sub);
+  if (sql) c.subscribe(topic, sql, 'SQL92');
+  else c.subscribe(topic, '*');
   c.registerMessageListener((msgs) => {
     for (const m of msgs) if (listener(m) === 'RECONSUME_LATER') return 'RECONSUME_LATER';
     return 'CONSUME_SUCCESS';
@@ -219,7 +218,7 @@ describe('SQL92 property filter', () => {
     const c = consumer(topic, uniqueName('CG'), (m) => {
       got.push(m);
       return 'CONSUME_SUCCESS';
-    }, buildSubscriptionData(topic, sql, 'SQL92'));
+    }, sql);
     await c.start();
     await waitFor(() => got.length >= expected.size, 20_000, 'matching messages');
     await new Promise((r) => setTimeout(r, 1500));
