@@ -89,8 +89,8 @@ describe('delayed messages', () => {
     await c.shutdown();
     await p.shutdown();
 
-    expect(before).toBeGreaterThan(0);
-    expect(before).toBeLessThan(N);
+    // The restart came while most messages were still parked.
+    expect(before).toBeLessThan(N / 2);
     const count = new Map<string, number>();
     for (const g of got) {
       const k = g.msg.properties.KEYS;
