@@ -140,6 +140,22 @@ export class ConsumerManager {
     return changed;
   }
 
+  /**
+   * Heartbeat V2 without subscriptions: refresh a known channel of a known group, leaving subscriptions alone.
+   * False when the group or the channel is unknown (the client must then send its full heartbeat).
+   */
+  refreshChannel(group: string, info: ClientChannelInfo): boolean {
+    const g = this.groups.get(group);
+    const known = g?.channels.get(info.channel);
+    if (!g || !known) return false;
+    known.lastUpdate = info.lastUpdate;
+    known.clientId = info.clientId;
+    known.version = info.version;
+    known.language = info.language;
+    g.lastUpdate = info.lastUpdate;
+    return true;
+  }
+
   unregister(group: string, channel: Channel, notify: boolean): void {
     const g = this.groups.get(group);
     if (!g) return;

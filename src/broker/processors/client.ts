@@ -49,7 +49,13 @@ export function registerClientProcessors(server: RemotingServer, ctx: BrokerCont
     }
     const now = Date.now();
     const info = { channel: ch, clientId: hb.clientID, language: req.language, version: req.version, lastUpdate: now };
+    // 5.x heartbeat V2: "withoutSub" means "same subscriptions as my last full heartbeat"
+    let subChange = false;
     for (const c of hb.consumerDataSet) {
+      if (hb.withoutSub === true) {
+        if (!ctx.consumers.refreshChannel(c.groupName, { ...info })) subChange = true;
+        continue;
+      }
       const gc = ctx.groups.findOrCreate(c.groupName);
       let notify = true;
       if (gc) {
@@ -70,7 +76,7 @@ export function registerClientProcessors(server: RemotingServer, ctx: BrokerCont
     for (const p of hb.producerDataSet) ctx.producers.register(p.groupName, { ...info });
     const res = RemotingCommand.createResponse(ResponseCode.SUCCESS);
     res.setField('IS_SUPPORT_HEART_BEAT_V2', 'true');
-    res.setField('IS_SUB_CHANGE', 'true');
+    res.setField('IS_SUB_CHANGE', String(hb.withoutSub === true ? subChange : true));
     return res;
   });
 

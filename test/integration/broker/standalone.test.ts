@@ -226,6 +226,17 @@ describe('standalone broker', () => {
     pull.extFields!.sysFlag = '0';
     const pr = await client.invoke(mq.broker, pull, 5000);
     expect(pr.code).toBe(ResponseCode.SUCCESS);
+    // a 5.x heartbeat V2 "without subscriptions" refreshes the client and keeps its subscriptions
+    const v2 = { ...hb, heartbeatFingerprint: 12345, withoutSub: true, consumerDataSet: [{ ...hb.consumerDataSet[0], subscriptionDataSet: [] }] };
+    const r2 = await client.invoke(mq.broker, RemotingCommand.createRequest(RequestCode.HEART_BEAT, {}, Buffer.from(JSON.stringify(v2))), 5000);
+    expect(r2.code).toBe(ResponseCode.SUCCESS);
+    expect(r2.extFields?.IS_SUPPORT_HEART_BEAT_V2).toBe('true');
+    expect(r2.extFields?.IS_SUB_CHANGE).toBe('false');
+    const pr2 = await client.invoke(mq.broker, pull, 5000);
+    expect(pr2.code).toBe(ResponseCode.SUCCESS);
+    const unknownGroup = { ...v2, consumerDataSet: [{ ...v2.consumerDataSet[0], groupName: 'CG_NEVER_SEEN' }] };
+    const r3 = await client.invoke(mq.broker, RemotingCommand.createRequest(RequestCode.HEART_BEAT, {}, Buffer.from(JSON.stringify(unknownGroup))), 5000);
+    expect(r3.extFields?.IS_SUB_CHANGE).toBe('true');
     const unreg = await client.invoke(mq.broker, RemotingCommand.createRequest(RequestCode.UNREGISTER_CLIENT, { clientID: '127.0.0.1@test#1', consumerGroup: 'CG_HB', producerGroup: 'PG_HB' }), 5000);
     expect(unreg.code).toBe(ResponseCode.SUCCESS);
     const after = await client.invoke(mq.broker, RemotingCommand.createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: 'CG_HB' }), 5000);
