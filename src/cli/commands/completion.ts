@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { run } from '../run.js';
 import { usage } from '../output/index.js';
+import { compatCommands } from './admin/registry.js';
 
 interface Node {
   path: string;
@@ -11,6 +12,8 @@ interface Node {
 
 function walk(cmd: Command, path: string[], out: Node[]): void {
   const subs = cmd.commands.map((c) => c.name());
+  // `mqctl admin <mqadmin command>`: the compatible commands are arguments, not subcommands
+  if (path.join(' ') === 'admin') subs.push(...compatCommands.map((c) => c.name));
   const flags = cmd.options.flatMap((o) => [o.short, o.long].filter((f): f is string => !!f));
   out.push({ path: path.join(' '), words: [...subs, ...flags, '--help'] });
   for (const c of cmd.commands) walk(c, [...path, c.name()], out);

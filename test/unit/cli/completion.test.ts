@@ -23,6 +23,7 @@ describe('completion', () => {
     expect(complete(script, ['mqctl', 'topic', 'cr'])).toEqual(['create']);
     expect(complete(script, ['mqctl', 'topic', 'create', '--read'])).toEqual(['--read-queues']);
     expect(complete(script, ['mqctl', 'offset', 'reset', '--dr'])).toEqual(['--dry-run']);
+    expect(complete(script, ['mqctl', 'admin', 'topicS'])).toEqual(['topicStatus']);
   });
   it('zsh wraps the bash function with bashcompinit', async () => {
     const s = zshScript(await buildProgram());
