@@ -132,11 +132,17 @@ describe('bad input gets Apache codes and the broker goes on', () => {
   });
 
   it('still serves good requests afterwards', async () => {
-    const res = await client.invoke(brokerAddr, sendRequest({ topic: 'FourQueues', queueId: 1, body: 'still alive' }), 5000);
+    const uniq = 'C0A8010A30395AF978500B3A6C100001';
+    const res = await client.invoke(brokerAddr, sendRequest({ topic: 'FourQueues', queueId: 1, body: 'still alive', props: { UNIQ_KEY: uniq } }), 5000);
     expect(res.code).toBe(ResponseCode.SUCCESS);
+    expect(res.extFields?.transactionId).toBe(uniq);
     const pull = await client.invoke(brokerAddr, pullRequest({ group: 'CG_OK', topic: 'FourQueues', queueId: 1, offset: 0 }), 5000);
     expect(pull.code).toBe(ResponseCode.SUCCESS);
-    expect(decodeMessages(pull.body!).map((m) => m.body.toString())).toEqual(['still alive']);
+    const msgs = decodeMessages(pull.body!);
+    expect(msgs.map((m) => m.body.toString())).toEqual(['still alive']);
+    expect(msgs[0].properties.UNIQ_KEY).toBe(uniq);
+    expect(msgs[0].properties.CLUSTER).toBe('TestCluster');
+    expect(msgs[0].msgId).toBe(res.extFields?.msgId);
     expect(broker.child.exitCode).toBeNull();
   });
 });
