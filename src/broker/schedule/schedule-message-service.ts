@@ -126,6 +126,11 @@ export class ScheduleMessageService {
       if (!this.running) return this.poll;
       let offset = this.offsets.get(level);
       const max = this.store.getMaxOffsetInQueue(RMQ_SYS_SCHEDULE_TOPIC, queueId);
+      if (offset > max) {
+        // Progress beyond the queue (the store lost its tail): correct to the end, as Apache does at start.
+        this.logger.warn(`delay level ${level}: offset ${offset} beyond queue max ${max}, corrected`);
+        this.offsets.set(level, max);
+      }
       if (offset >= max) return this.poll;
       const min = this.store.getMinOffsetInQueue(RMQ_SYS_SCHEDULE_TOPIC, queueId);
       if (offset < min) {
