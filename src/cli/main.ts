@@ -48,6 +48,7 @@ export async function buildProgram(): Promise<Command> {
     import('./commands/admin.js'),
     import('./commands/send.js'),
     import('./commands/consume.js'),
+    import('./commands/bench.js'),
   ]);
   for (const g of groups) g.register(program, start, stop);
   return program;
