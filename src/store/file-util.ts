@@ -50,7 +50,7 @@ export function readAt(fd: number, pos: number, len: number, into?: Buffer): Buf
     if (n <= 0) break;
     done += n;
   }
-  return done === len ? buf : buf.subarray(0, done);
+  return done === buf.length ? buf : buf.subarray(0, done);
 }
 
 /** Writes all buffers at pos, one writev call per 1024 buffers. */

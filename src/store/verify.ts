@@ -260,6 +260,8 @@ export function verifyStore(storeDir: string, opts: VerifyOptions = {}): VerifyR
         const WINDOW = 65536;
         const eb = Buffer.alloc(Math.min(entriesBytes, WINDOW * INDEX_ENTRY_SIZE));
         let winStart = -1;
+        // Entry hashes, to check slot chains (skipped for huge files to bound memory).
+        const hashes = h.indexCount <= 8_000_000 ? new Int32Array(h.indexCount) : null;
         for (let n = 1; n < h.indexCount; n++) {
           if (winStart < 0 || n >= winStart + WINDOW) {
             winStart = n;
@@ -272,6 +274,11 @@ export function verifyStore(storeDir: string, opts: VerifyOptions = {}): VerifyR
           const timeDiff = eb.readInt32BE(o + 12);
           const prev = eb.readInt32BE(o + 16);
           report.index.records++;
+          if (hashes) hashes[n] = hash;
+          if (hashes && prev > 0 && prev < n && hashes[prev] % slotNum !== hash % slotNum) {
+            add(report.index, { kind: 'index-entry', file, phyOffset: phy, detail: `entry ${n}: chained to entry ${prev} of another hash slot` });
+            continue;
+          }
           if (phy < clMin) continue;
           const rec = records.get(phy);
           const bad = (detail: string) => add(report.index, { kind: 'index-entry', file, phyOffset: phy, detail: `entry ${n}: ${detail}` });
@@ -279,6 +286,22 @@ export function verifyStore(storeDir: string, opts: VerifyOptions = {}): VerifyR
           if (timeDiff < 0) { bad(`negative time diff ${timeDiff}`); continue; }
           if (!rec) { bad(phy >= clMax ? `offset ${phy} past commitlog end ${clMax}` : `offset ${phy} is not a record`); continue; }
           if (!rec.keys.some((k) => indexKeyHash(javaStringHashCode(`${rec.topic}#${k}`)) === hash)) bad('key hash matches no key of the record');
+        }
+        if (hashes) {
+          const slots = Buffer.alloc(slotNum * 4);
+          fs.readSync(fd, slots, 0, slots.length, INDEX_HEADER_SIZE);
+          let used = 0;
+          for (let slot = 0; slot < slotNum; slot++) {
+            const v = slots.readInt32BE(slot * 4);
+            if (v === 0) continue;
+            used++;
+            if (v < 0 || v >= h.indexCount || hashes[v] % slotNum !== slot) {
+              add(report.index, { kind: 'index-entry', file, phyOffset: null, detail: `hash slot ${slot} points at entry ${v}, which is not in that slot` });
+            }
+          }
+          if (used !== h.hashSlotCount) {
+            add(report.index, { kind: 'index-header', file, phyOffset: null, detail: `hashSlotCount ${h.hashSlotCount}, ${used} slots in use` });
+          }
         }
       } finally {
         fs.closeSync(fd);

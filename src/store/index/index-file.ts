@@ -80,6 +80,35 @@ export class IndexFile {
     if (this.slots) return;
     const raw = readAt(this.fd, INDEX_HEADER_SIZE, this.slotNum * HASH_SLOT_SIZE);
     this.slots = raw.length === this.slotNum * HASH_SLOT_SIZE ? raw : Buffer.concat([raw, Buffer.alloc(this.slotNum * HASH_SLOT_SIZE - raw.length)]);
+
+  }
+
+  /**
+   * Rebuilds the slot table from the entries (after a crash the slots on disk may be from a later flush than
+   * the header): for each entry in order, its slot points at it; hashSlotCount is recounted. Written at once.
+   */
+  rebuildSlots(): void {
+    const slots = Buffer.alloc(this.slotNum * HASH_SLOT_SIZE);
+    const entriesAt = INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE;
+    const WINDOW = 65536;
+    const win = Buffer.allocUnsafe(WINDOW * INDEX_ENTRY_SIZE);
+    let used = 0;
+    for (let n = 1; n < this.header.indexCount; n += WINDOW) {
+      const count = Math.min(WINDOW, this.header.indexCount - n);
+      const buf = readAt(this.fd, entriesAt + n * INDEX_ENTRY_SIZE, count * INDEX_ENTRY_SIZE, win);
+      for (let k = 0; k * INDEX_ENTRY_SIZE + INDEX_ENTRY_SIZE <= buf.length; k++) {
+        const hash = buf.readInt32BE(k * INDEX_ENTRY_SIZE);
+        const slot = (hash >>> 0) % this.slotNum;
+        if (slots.readInt32BE(slot * HASH_SLOT_SIZE) === 0) used++;
+        slots.writeInt32BE(n + k, slot * HASH_SLOT_SIZE);
+      }
+    }
+    this.slots = slots;
+    this.dirtySlots = [];
+    this.header.hashSlotCount = used;
+    fs.writeSync(this.fd, slots, 0, slots.length, INDEX_HEADER_SIZE);
+    this.headerDirty = true;
+    this.writeDirty();
   }
 
   private slotValue(slot: number): number {

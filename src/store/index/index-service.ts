@@ -37,6 +37,8 @@ export class IndexService {
       }
       this.files.push(f);
     }
+    const last = this.last();
+    if (abnormal && last && !last.isFull()) last.rebuildSlots();
   }
 
   last(): IndexFile | undefined {
