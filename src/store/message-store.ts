@@ -304,7 +304,10 @@ export class MessageStore {
     return readLong(head, POS_BORNHOST + bornLen);
   }
 
-  /** LOWER: first offset stored at or after `timestamp`; UPPER: last offset stored at or before it. */
+  /**
+   * SEARCH_OFFSET_BY_TIMESTAMP (requests.md): LOWER = first offset stored at or after `timestamp` (max when
+   * all are older); UPPER = last offset stored at or before it (max−1 when all are older, 0 when all are newer).
+   */
   async getOffsetInQueueByTime(topic: string, queueId: number, timestamp: number, boundary: 'LOWER' | 'UPPER' = 'LOWER'): Promise<number> {
     const cq = this.disp.find(topic, queueId);
     if (!cq) return 0;
@@ -325,7 +328,7 @@ export class MessageStore {
       }
       return ans;
     }
-    if (timeOf(lo) > timestamp) return lo;
+    if (timeOf(lo) > timestamp) return 0; // 5.x: UPPER before every message answers 0
     let ans = lo;
     while (lo <= hi) {
       const mid = Math.floor((lo + hi) / 2);

@@ -54,7 +54,9 @@ describe('consume queue', () => {
     expect(await s.getOffsetInQueueByTime('T', 0, t(3) + 500)).toBe(8);
     expect(await s.getOffsetInQueueByTime('T', 0, t(3) + 500, 'UPPER')).toBe(7);
     expect(await s.getOffsetInQueueByTime('T', 0, t(-5))).toBe(0);
+    expect(await s.getOffsetInQueueByTime('T', 0, t(-5), 'UPPER')).toBe(0);
     expect(await s.getOffsetInQueueByTime('T', 0, t(100))).toBe(20);
+    expect(await s.getOffsetInQueueByTime('T', 0, t(100), 'UPPER')).toBe(19);
     expect(await s.getOffsetInQueueByTime('nope', 0, t(1))).toBe(0);
     expect(await s.getEarliestMessageTime('T', 0)).toBe(t(0));
     expect(await s.getMessageStoreTimeStamp('T', 0, 19)).toBe(t(9));
