@@ -229,7 +229,7 @@ export class MessageStore {
     if (offset === maxOffset) { res.status = 'OFFSET_OVERFLOW_ONE'; res.nextBeginOffset = offset; return res; }
     if (offset > maxOffset) {
       res.status = 'OFFSET_OVERFLOW_BADLY';
-      res.nextBeginOffset = minOffset === 0 ? minOffset : maxOffset;
+      res.nextBeginOffset = maxOffset;
       return res;
     }
     const maxUnits = Math.max(16000 / 20, maxMsgNums);

@@ -58,7 +58,7 @@ describe('MessageStore put/get', () => {
     expect((await s.getMessage('G', 'T', 0, 1, 1)).status).toBe('OFFSET_OVERFLOW_ONE');
     const bad = await s.getMessage('G', 'T', 0, 9, 1);
     expect(bad.status).toBe('OFFSET_OVERFLOW_BADLY');
-    expect(bad.nextBeginOffset).toBe(0);
+    expect(bad.nextBeginOffset).toBe(1);
   });
 
   it('rolls segments with a blank record at the end', async () => {
