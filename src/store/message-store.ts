@@ -76,12 +76,13 @@ export class MessageStore {
     const s = new MessageStore(cfg, opts);
     const abortFile = path.join(cfg.storePathRootDir, 'abort');
     const abnormal = fs.existsSync(abortFile);
+    // Mark the store as running before recovery writes anything: a crash during recovery is abnormal too.
+    fs.writeFileSync(abortFile, String(process.pid));
     s.cl.load();
     s.disp.loadAll();
     s.index?.load(abnormal, s.cp.indexMsgTimestamp);
     s.recovery = recover(s.cl, s.disp, s.cp, abnormal, cfg.checkCRCOnRecover, !!s.index);
     fs.writeFileSync(path.join(cfg.storePathRootDir, 'lock'), 'lock');
-    fs.writeFileSync(abortFile, String(process.pid));
     s.flusher.start();
     s.cleaner.start();
     return s;
