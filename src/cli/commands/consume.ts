@@ -7,6 +7,7 @@ import { PushConsumer, parseConsumeTimestamp, type ConsumeFromWhere } from '../.
 import type { MessageExt } from '../../common/message.js';
 import { MessageConst } from '../../common/message-const.js';
 import { validateGroup, validateTopic } from '../../common/topics.js';
+import { createLogger } from '../../common/logger.js';
 import { globalsOf, mqctlHome, resolveContext } from '../context.js';
 import { CliError, ExitCode, colors, printJsonLine } from '../output/index.js';
 import { run } from '../run.js';
@@ -105,6 +106,9 @@ export function register(program: Command): void {
         commitOffsets: f.commit,
         localOffsetStoreDir: join(mqctlHome(), 'offsets'),
         consumeConcurrency: 1,
+        requestTimeoutMs: ctx.timeoutMs,
+        // warnings (a failed offset commit, an unreachable broker) belong on stderr for a person at a terminal
+        logger: createLogger('consume', { level: 'warn' }),
       });
       let count = 0;
       let stopping: Promise<void> | undefined;

@@ -242,9 +242,10 @@ export class Producer implements ProducerInner {
       topic: msgs[0].topic,
       flag: 0,
       body: encodeBatch(msgs),
+      // no UNIQ_KEY here: a 5.x broker appends the batch's properties to every inner message's, so a batch-level
+      // id would replace each message's own
       properties: {
         [MessageConst.WAIT_STORE_MSG_OK]: msgs[0].properties[MessageConst.WAIT_STORE_MSG_OK] ?? 'true',
-        [MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX]: createUniqId(),
       },
       batch: msgs,
     };

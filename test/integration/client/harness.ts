@@ -18,7 +18,21 @@ export interface TestBroker {
   stop(): Promise<void>;
 }
 
+/**
+ * CLIENT_IT_NAMESRV=host:port runs the same tests against an already running cluster (e.g. Apache RocketMQ
+ * started by hand as test/compat/README.md shows); nothing is started or stopped then.
+ */
 export async function startTestBroker(timeoutMs = 30_000): Promise<TestBroker> {
+  const external = process.env.CLIENT_IT_NAMESRV;
+  if (external) {
+    const storeDir = mkdtempSync(join(tmpdir(), 'mqctl-client-it-'));
+    return {
+      namesrv: external, broker: '', storeDir, proc: null as unknown as ChildProcess, output: () => '',
+      async stop() {
+        rmSync(storeDir, { recursive: true, force: true });
+      },
+    };
+  }
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ missing: run `npm run build` first');
   const storeDir = mkdtempSync(join(tmpdir(), 'mqctl-client-it-'));
   const home = mkdtempSync(join(tmpdir(), 'mqctl-client-home-'));
