@@ -12,7 +12,6 @@ import {
   type LockBatchRequestBody,
   type MessageQueue,
 } from '../protocol/admin.js';
-import { encodeSendHeader } from '../protocol/send.js';
 import { MQBrokerError } from './errors.js';
 
 /** Header of SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE in its long-name form (requests.md §3); sent with the one-letter keys. */
@@ -31,6 +30,21 @@ export interface SendMessageHeader {
   batch: boolean;
   maxReconsumeTimes?: number;
   brokerName?: string;
+}
+
+/**
+ * The V2 extFields of a send, built directly (the send hot path); equal to protocol/send.ts
+ * encodeSendHeader(SEND_MESSAGE_V2, h) — a unit test holds them together.
+ */
+export function sendV2ExtFields(h: SendMessageHeader): Record<string, string> {
+  const f: Record<string, string> = {
+    a: h.producerGroup, b: h.topic, c: h.defaultTopic, d: String(h.defaultTopicQueueNums), e: String(h.queueId),
+    f: String(h.sysFlag), g: String(h.bornTimestamp), h: String(h.flag), i: h.properties,
+    j: String(h.reconsumeTimes ?? 0), k: String(h.unitMode), m: String(h.batch),
+  };
+  if (h.maxReconsumeTimes !== undefined) f.l = String(h.maxReconsumeTimes);
+  if (h.brokerName !== undefined) f.n = h.brokerName;
+  return f;
 }
 
 export type SendStatus = 'SEND_OK' | 'FLUSH_DISK_TIMEOUT' | 'FLUSH_SLAVE_TIMEOUT' | 'SLAVE_NOT_AVAILABLE';
@@ -147,7 +161,9 @@ export class MQClientAPI {
 
   sendRequest(header: SendMessageHeader, body: Buffer): RemotingCommand {
     const code = header.batch ? RequestCode.SEND_BATCH_MESSAGE : RequestCode.SEND_MESSAGE_V2;
-    return RemotingCommand.createRequest(code, encodeSendHeader(code, header), body);
+    const cmd = RemotingCommand.createRequest(code, undefined, body);
+    cmd.extFields = sendV2ExtFields(header);
+    return cmd;
   }
 
   static parseSendResponse(res: RemotingCommand, addr: string): SendResponse {

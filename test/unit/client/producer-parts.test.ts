@@ -5,6 +5,7 @@ import { javaHashOf, selectByHash } from '../../../src/client/producer/selector.
 import { toPublishInfo, toSubscribeInfo, defaultTopicRouteFor } from '../../../src/client/route.js';
 import { toSendV2Fields } from './helpers.js';
 import { encodeSendHeader } from '../../../src/protocol/send.js';
+import { sendV2ExtFields } from '../../../src/client/api.js';
 import { RequestCode } from '../../../src/protocol/codes.js';
 import { string2messageProperties } from '../../../src/common/properties.js';
 import type { TopicRouteData } from '../../../src/protocol/route.js';
@@ -45,9 +46,12 @@ describe('batch body', () => {
 });
 
 describe('send header', () => {
-  it('travels with the one-letter V2 keys', () => {
-    const f = encodeSendHeader(RequestCode.SEND_MESSAGE_V2, toSendV2Fields());
+  it('travels with the one-letter V2 keys, exactly as the protocol codec writes them', () => {
+    const f = sendV2ExtFields(toSendV2Fields());
     expect(f).toMatchObject({ a: 'PG', b: 'T', c: 'TBW102', d: '4', e: '1', f: '0', h: '0', i: 'WAIT\u0001true\u0002', m: 'false', n: 'broker-a' });
+    expect(f).toEqual(encodeSendHeader(RequestCode.SEND_MESSAGE_V2, toSendV2Fields()));
+    const batch = { ...toSendV2Fields(), batch: true, maxReconsumeTimes: 16, reconsumeTimes: 2 };
+    expect(sendV2ExtFields(batch)).toEqual(encodeSendHeader(RequestCode.SEND_BATCH_MESSAGE, batch));
   });
 });
 
