@@ -216,9 +216,12 @@ export class MQClientAPI {
     };
   }
 
-  /** QUERY_CONSUMER_OFFSET; -1 when the broker has no offset for the group (22). */
-  async queryConsumerOffset(addr: string, group: string, mq: MessageQueue, timeoutMs = this.defaultTimeoutMs): Promise<number> {
-    const req = RemotingCommand.createRequest(RequestCode.QUERY_CONSUMER_OFFSET, { consumerGroup: group, topic: mq.topic, queueId: mq.queueId });
+  /**
+   * QUERY_CONSUMER_OFFSET; -1 when the broker has no offset for the group (22). Without setZeroIfNotFound (the
+   * Java client) a broker answers 0 for a young queue whose first message is still in memory.
+   */
+  async queryConsumerOffset(addr: string, group: string, mq: MessageQueue, timeoutMs = this.defaultTimeoutMs, setZeroIfNotFound?: boolean): Promise<number> {
+    const req = RemotingCommand.createRequest(RequestCode.QUERY_CONSUMER_OFFSET, { consumerGroup: group, topic: mq.topic, queueId: mq.queueId, setZeroIfNotFound });
     const res = await this.remoting.invoke(addr, req, timeoutMs);
     if (res.code === ResponseCode.QUERY_NOT_FOUND) return -1;
     if (res.code !== ResponseCode.SUCCESS) fail(res, addr);

@@ -104,6 +104,8 @@ export function register(program: Command): void {
         consumeFromWhere: from.where,
         consumeTimestamp: from.timestamp,
         commitOffsets: f.commit,
+        // --from means what it says for a new group, even on a young queue
+        strictConsumeFromWhere: true,
         localOffsetStoreDir: join(mqctlHome(), 'offsets'),
         consumeConcurrency: 1,
         requestTimeoutMs: ctx.timeoutMs,

@@ -45,6 +45,8 @@ export interface LitePullConsumerOptions extends ClientOptions {
   brokerSuspendMaxTimeMillis?: number;
   consumerTimeoutMillisWhenSuspend?: number;
   localOffsetStoreDir?: string;
+  /** See PushConsumerOptions.strictConsumeFromWhere. */
+  strictConsumeFromWhere?: boolean;
 }
 
 interface Assigned {
@@ -149,7 +151,7 @@ export class LitePullConsumer implements ConsumerInner {
     if (this.state !== 'created') throw new MQClientError(`The lite pull consumer state not OK, ${this.state}`);
     this.offsetStore = this.messageModel === 'BROADCASTING'
       ? new LocalFileOffsetStore(this.instance.clientId, this.group, this.o.localOffsetStoreDir)
-      : new RemoteBrokerOffsetStore(this.instance, this.group);
+      : new RemoteBrokerOffsetStore(this.instance, this.group, this.o.strictConsumeFromWhere ?? false);
     await this.offsetStore.load();
     this.instance.registerConsumer(this);
     this.state = 'running';

@@ -45,7 +45,8 @@ export abstract class MemoryOffsetTable {
 }
 
 export class RemoteBrokerOffsetStore extends MemoryOffsetTable implements OffsetStore {
-  constructor(private readonly instance: MQClientInstance, private readonly group: string) {
+  /** `strict`: a group without a stored offset reads as -1 even on a young queue (setZeroIfNotFound=false). */
+  constructor(private readonly instance: MQClientInstance, private readonly group: string, private readonly strict = false) {
     super();
   }
 
@@ -69,7 +70,7 @@ export class RemoteBrokerOffsetStore extends MemoryOffsetTable implements Offset
       if (m >= 0 || type === 'MEMORY') return m;
     }
     const addr = await this.brokerAddr(mq);
-    const off = await this.instance.api.queryConsumerOffset(addr, this.group, mq);
+    const off = await this.instance.api.queryConsumerOffset(addr, this.group, mq, undefined, this.strict ? false : undefined);
     if (off >= 0) this.updateOffset(mq, off, false);
     return off;
   }

@@ -73,6 +73,11 @@ export interface PushConsumerOptions extends ClientOptions {
   awaitTerminationMillisWhenShutdown?: number;
   /** Commit offsets to the broker / local file (default true; false = read-only peek). */
   commitOffsets?: boolean;
+  /**
+   * Apply consumeFromWhere to every new group (default false, as the Java client: a broker then starts a new
+   * group at 0 on a queue whose first message is still in memory, whatever consumeFromWhere says).
+   */
+  strictConsumeFromWhere?: boolean;
 }
 
 const innerProducers = new WeakMap<MQClientInstance, Producer>();
@@ -182,7 +187,7 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
     }
     this.offsetStore = this.messageModel === 'BROADCASTING'
       ? new LocalFileOffsetStore(this.instance.clientId, this.group, this.o.localOffsetStoreDir)
-      : new RemoteBrokerOffsetStore(this.instance, this.group);
+      : new RemoteBrokerOffsetStore(this.instance, this.group, this.o.strictConsumeFromWhere ?? false);
     await this.offsetStore.load();
     const concurrency = this.o.consumeConcurrency ?? 20;
     this.service = this.orderlyListener

@@ -233,6 +233,22 @@ describe('push consumer', () => {
     expect(g2.map((m) => m.body.toString()).sort()).toEqual(['new0', 'new1', 'new2']);
   });
 
+  it('CONSUME_FROM_TIMESTAMP starts a new group at the first message stored at or after the time', async () => {
+    const topic = uniqueName('T');
+    const mq = (await producer.fetchPublishMessageQueues(topic))[0];
+    for (let i = 0; i < 3; i++) await producer.sendToQueue(createMessage({ topic, body: `old${i}` }), mq);
+    await new Promise((r) => setTimeout(r, 50));
+    const since = Date.now();
+    await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 2; i++) await producer.sendToQueue(createMessage({ topic, body: `new${i}` }), mq);
+    const c = consumer(uniqueName('CG'), { consumeFromWhere: 'CONSUME_FROM_TIMESTAMP', consumeTimestamp: since, strictConsumeFromWhere: true });
+    const got = collect(c, topic);
+    await c.start();
+    await waitFor(() => got.length >= 2, 15000, '2 new');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got.map((m) => m.body.toString()).sort()).toEqual(['new0', 'new1']);
+  });
+
   it('answers GET_CONSUMER_RUNNING_INFO through the client processor', async () => {
     const topic = uniqueName('T');
     const c = consumer(uniqueName('CG'));
