@@ -133,7 +133,7 @@ describe('standalone broker', () => {
     for (let i = 0; i < 3; i++) await client.invoke(mq.broker, sendRequest({ topic, queueId: 0, body: `m${i}` }), 5000);
     const tooFar = await client.invoke(mq.broker, pullRequest({ group: 'CG_OFF', topic, queueId: 0, offset: 10 }), 5000);
     expect(tooFar.code).toBe(ResponseCode.PULL_OFFSET_MOVED);
-    expect(Number(tooFar.extFields?.nextBeginOffset)).toBe(0); // min offset is 0: OFFSET_OVERFLOW_BADLY moves to min
+    expect(Number(tooFar.extFields?.nextBeginOffset)).toBe(3); // OFFSET_OVERFLOW_BADLY moves to the max offset (requests.md §4)
     const empty = await client.invoke(mq.broker, pullRequest({ group: 'CG_OFF', topic, queueId: 1, offset: 5 }), 5000);
     expect(empty.code).toBe(ResponseCode.PULL_OFFSET_MOVED);
     expect(Number(empty.extFields?.nextBeginOffset)).toBe(0);
