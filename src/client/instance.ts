@@ -163,7 +163,8 @@ export class MQClientInstance {
     await Promise.all(calls);
   }
 
-  private async closeIfIdle(): Promise<void> {
+  /** Closes the instance when no producer or consumer uses it (also for clients closed before they started). */
+  async closeIfIdle(): Promise<void> {
     const users = [...this.producers.values()].filter((p) => !p.internal).length + this.consumers.size;
     if (users === 0) this.shutdown();
   }

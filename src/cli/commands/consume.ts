@@ -129,6 +129,9 @@ export function register(program: Command): void {
         return 'CONSUME_SUCCESS';
       });
       try {
+        // fail fast (exit 3) when the name server cannot be reached; an unknown topic is waited for
+        const route = await consumer.instance.api.getTopicRouteInfo(f.topic, ctx.timeoutMs);
+        if (!route) process.stderr.write(`topic ${f.topic} has no route yet: waiting for it\n`);
         await consumer.start();
       } catch (e) {
         await stop();

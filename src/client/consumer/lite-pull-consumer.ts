@@ -178,6 +178,7 @@ export class LitePullConsumer implements ConsumerInner {
     this.closing ??= (async () => {
       if (this.state !== 'running') {
         this.state = 'closed';
+        await this.instance.closeIfIdle();
         return;
       }
       this.state = 'closed';

@@ -233,6 +233,7 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
   private async doShutdown(): Promise<void> {
     if (this.state !== 'running') {
       this.state = 'closed';
+      await this.instance.closeIfIdle();
       return;
     }
     this.state = 'stopping';

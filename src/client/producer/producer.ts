@@ -126,6 +126,7 @@ export class Producer implements ProducerInner {
   async shutdown(): Promise<void> {
     if (this.state !== 'running') {
       this.state = 'closed';
+      if (!this.internal) await this.instance.closeIfIdle();
       return;
     }
     this.state = 'closed';
