@@ -149,6 +149,40 @@ describe('push consumer', () => {
     for (const k of keys) expect(seen.get(k)).toEqual([...Array(20).keys()]);
   });
 
+  it('two orderly consumers of a group lock disjoint queues and keep per-key order', async () => {
+    const topic = uniqueName('T');
+    const group = uniqueName('CG');
+    await producer.send(createMessage({ topic, body: 'init:0' }));
+    const seen = new Map<string, number[]>();
+    const byClient = new Map<string, Set<number>>();
+    const mk = (): PushConsumer => {
+      const c = consumer(group);
+      c.subscribe(topic, '*');
+      c.registerMessageListenerOrderly((msgs) => {
+        for (const m of msgs) {
+          const [k, i] = m.body.toString().split(':');
+          if (k === 'init') continue;
+          (seen.get(k) ?? seen.set(k, []).get(k)!).push(Number(i));
+          (byClient.get(c.clientId) ?? byClient.set(c.clientId, new Set()).get(c.clientId)!).add(m.queueId);
+        }
+        return 'SUCCESS';
+      });
+      return c;
+    };
+    const c1 = mk();
+    const c2 = mk();
+    await c1.start();
+    await c2.start();
+    await waitFor(() => ownQueues(c1, topic).length === 2 && ownQueues(c2, topic).length === 2, 20000, 'split 2/2');
+    for (let i = 0; i < 15; i++) {
+      for (const k of ['a', 'b', 'c', 'd', 'e']) await producer.sendWithSelector(createMessage({ topic, body: `${k}:${i}` }), selectByHash, k);
+    }
+    await waitFor(() => [...seen.values()].reduce((n, l) => n + l.length, 0) >= 75, 20000, '75 messages');
+    for (const k of ['a', 'b', 'c', 'd', 'e']) expect(seen.get(k)).toEqual([...Array(15).keys()]);
+    const [s1, s2] = [...byClient.values()];
+    if (s1 && s2) for (const q of s1) expect(s2.has(q)).toBe(false);
+  });
+
   it('two consumers of a group split the queues, a third joining rebalances, nothing is lost', async () => {
     const topic = uniqueName('T');
     const group = uniqueName('CG');
