@@ -2,29 +2,15 @@
  * Apache's ConfigManager file handling (storage.md §9): write to `<name>.tmp`, keep the previous file as
  * `<name>.bak`, rename into place; load falls back to `.bak` when the file is missing, empty or unparsable.
  */
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../common/logger.js';
+import { writeFileAtomic } from '../store/config-file.js';
 
+/** Synchronous atomic write: the store's helper (temp file, fsync, `.bak`, rename, directory fsync). */
 export function writeConfigFileAtomic(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = file + '.tmp';
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  if (existsSync(file)) {
-    try {
-      copyFileSync(file, file + '.bak');
-    } catch {
-      // a missing backup only weakens recovery from a later corrupt write
-    }
-  }
-  renameSync(tmp, file);
+  writeFileAtomic(file, text);
 }
 
 /** Same as writeConfigFileAtomic without blocking the event loop (periodic persists on a busy broker). */
