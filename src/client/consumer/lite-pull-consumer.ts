@@ -96,6 +96,7 @@ export class LitePullConsumer implements ConsumerInner {
     this.messageModel = opts.messageModel ?? 'CLUSTERING';
     this.instance = MQClientInstance.getOrCreate(opts);
     this.rebalancer = new Rebalancer(this.instance, this.group, opts.allocateStrategy ?? allocateAveragely, {
+      isRunning: () => this.state === 'running',
       messageModel: () => this.messageModel,
       isOrderly: () => false,
       checkPullExpired: () => false,

@@ -123,6 +123,7 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
     this.commitOffsets = opts.commitOffsets ?? true;
     this.instance = MQClientInstance.getOrCreate(opts);
     this.rebalancer = new Rebalancer(this.instance, this.group, opts.allocateStrategy ?? allocateAveragely, {
+      isRunning: () => this.state === 'running',
       messageModel: () => this.messageModel,
       isOrderly: () => !!this.orderlyListener && this.messageModel === 'CLUSTERING',
       checkPullExpired: () => true,

@@ -10,6 +10,8 @@ import type { AllocateStrategy } from './allocate.js';
 import { ProcessQueue } from './process-queue.js';
 
 export interface RebalanceHooks {
+  /** False once the consumer is stopping: rebalancing ends quietly. */
+  isRunning(): boolean;
   messageModel(): MessageModel;
   /** Orderly push consumption: queues must be locked on the broker before they are consumed. */
   isOrderly(): boolean;
@@ -63,10 +65,11 @@ export class Rebalancer {
   private async rebalanceOnce(): Promise<void> {
     const subs = this.hooks.subscriptions();
     for (const topic of subs.keys()) {
+      if (!this.hooks.isRunning()) return;
       try {
         await this.rebalanceByTopic(topic);
       } catch (e) {
-        if (!isRetryTopic(topic)) this.instance.logger.warn(`rebalance of ${this.group}/${topic} failed: ${(e as Error).message}`);
+        if (!isRetryTopic(topic) && this.hooks.isRunning()) this.instance.logger.warn(`rebalance of ${this.group}/${topic} failed: ${(e as Error).message}`);
       }
     }
     // queues of topics no longer subscribed
@@ -116,6 +119,7 @@ export class Rebalancer {
       }
     }
     for (const mq of mqSet) {
+      if (!this.hooks.isRunning()) break;
       const k = mqKey(mq);
       if (this.processQueueTable.has(k)) continue;
       if (this.hooks.isOrderly() && !(await this.lock(mq))) continue;
@@ -123,7 +127,7 @@ export class Rebalancer {
       try {
         next = await this.hooks.computePullFromWhere(mq);
       } catch (e) {
-        this.instance.logger.warn(`compute pull offset of ${k} failed: ${(e as Error).message}`);
+        if (this.hooks.isRunning()) this.instance.logger.warn(`compute pull offset of ${k} failed: ${(e as Error).message}`);
         continue;
       }
       if (next < 0) continue;
