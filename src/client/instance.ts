@@ -235,10 +235,31 @@ export class MQClientInstance {
           this.logger.warn(`route update of ${t} failed: ${(e as Error).message}`);
         }
       }
+      this.cleanOfflineBrokers();
     })().finally(() => {
       this.routeRunning = null;
     });
     return this.routeRunning;
+  }
+
+  /** Forgets broker addresses no cached route mentions any more (brokers gone from the cluster). */
+  private cleanOfflineBrokers(): void {
+    const live = new Map<string, Set<string>>();
+    for (const route of this.topicRouteTable.values()) {
+      for (const bd of route.brokerDatas) {
+        const set = live.get(bd.brokerName) ?? new Set<string>();
+        for (const a of bd.brokerAddrs.values()) set.add(a);
+        live.set(bd.brokerName, set);
+      }
+    }
+    for (const [name, addrs] of this.brokerAddrTable) {
+      const keep = live.get(name);
+      if (!keep) {
+        this.brokerAddrTable.delete(name);
+        continue;
+      }
+      for (const [id, addr] of addrs) if (!keep.has(addr)) addrs.delete(id);
+    }
   }
 
   // ------------------------------------------------------------------ broker addresses
