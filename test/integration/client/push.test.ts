@@ -173,7 +173,7 @@ describe('push consumer', () => {
     const c2 = mk();
     await c1.start();
     await c2.start();
-    await waitFor(() => ownQueues(c1, topic).length === 2 && ownQueues(c2, topic).length === 2, 20000, 'split 2/2');
+    await waitFor(() => ownQueues(c1, topic).length === 2 && ownQueues(c2, topic).length === 2, 40000, 'split 2/2');
     for (let i = 0; i < 15; i++) {
       for (const k of ['a', 'b', 'c', 'd', 'e']) await producer.sendWithSelector(createMessage({ topic, body: `${k}:${i}` }), selectByHash, k);
     }
@@ -201,7 +201,7 @@ describe('push consumer', () => {
     const c2 = mk();
     await c1.start();
     await c2.start();
-    await waitFor(() => ownQueues(c1, topic).length === 2 && ownQueues(c2, topic).length === 2, 20000, 'split 2/2');
+    await waitFor(() => ownQueues(c1, topic).length === 2 && ownQueues(c2, topic).length === 2, 40000, 'split 2/2');
     const q1 = ownQueues(c1, topic).map((q) => q.queueId);
     const q2 = ownQueues(c2, topic).map((q) => q.queueId);
     expect(new Set([...q1, ...q2]).size).toBe(4);
@@ -209,7 +209,7 @@ describe('push consumer', () => {
     const c3 = mk();
     await c3.start();
     await waitFor(() => ownQueues(c3, topic).length >= 1
-      && ownQueues(c1, topic).length + ownQueues(c2, topic).length + ownQueues(c3, topic).length === 4, 20000, 'split over 3');
+      && ownQueues(c1, topic).length + ownQueues(c2, topic).length + ownQueues(c3, topic).length === 4, 40000, 'split over 3');
     for (let i = 40; i < 80; i++) await producer.send(createMessage({ topic, body: `m${i}` }));
     await waitFor(() => uniq(all).size >= 81, 20000, 'all 81 messages');
     const bodies = new Set(all.map((m) => m.body.toString()));
@@ -244,7 +244,7 @@ describe('push consumer', () => {
       return deliveries.length === 1 ? 'RECONSUME_LATER' : 'CONSUME_SUCCESS';
     });
     await c.start();
-    await waitFor(() => deliveries.length >= 2, 25000, 'redelivery');
+    await waitFor(() => deliveries.length >= 2, 40000, 'redelivery');
     expect(deliveries[0]).toEqual({ topic, reconsumeTimes: 0, uniq: r.msgId });
     expect(deliveries[1]).toEqual({ topic, reconsumeTimes: 1, uniq: r.msgId });
   });
