@@ -214,7 +214,7 @@ describe('push consumer', () => {
     await waitFor(() => uniq(all).size >= 81, 20000, 'all 81 messages');
     const bodies = new Set(all.map((m) => m.body.toString()));
     for (let i = 0; i < 80; i++) expect(bodies.has(`m${i}`)).toBe(true);
-  });
+  }, 90_000);
 
   it('broadcasting delivers every message to every consumer', async () => {
     const topic = uniqueName('T');
