@@ -1,4 +1,14 @@
 // Public client API: producers, push and lite-pull consumers, and the pieces they are built from.
+//
+//   const p = new Producer({ namesrvAddr: '127.0.0.1:9876', group: 'PG' });
+//   await p.start();
+//   const r = await p.send(createMessage({ topic: 'T', body: 'hi', tags: 'A', keys: 'k1' }));
+//   const c = new PushConsumer({ namesrvAddr: '127.0.0.1:9876', group: 'CG' });
+//   c.subscribe('T', 'A || B');
+//   c.registerMessageListener((msgs) => 'CONSUME_SUCCESS');
+//   await c.start();
+//   ...
+//   await c.shutdown(); await p.shutdown();   // then the process can exit: no timers or sockets remain
 export { MQClientInstance, type ConsumerInner, type ProducerInner } from './instance.js';
 export { MQClientAPI, type SendStatus, type PullStatus, type PullResponse, type SendResponse } from './api.js';
 export { type ClientOptions, buildClientId, resolveClientOptions } from './config.js';
