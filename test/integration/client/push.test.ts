@@ -267,6 +267,21 @@ describe('push consumer', () => {
     expect(g2.map((m) => m.body.toString()).sort()).toEqual(['new0', 'new1', 'new2']);
   });
 
+  it('a delay-level-1 message is delivered about a second later, with its real topic', async () => {
+    const topic = uniqueName('T');
+    await producer.send(createMessage({ topic, body: 'now' }));
+    const r = await producer.send(createMessage({ topic, body: 'later', delayLevel: 1 }));
+    const c = consumer(uniqueName('CG'));
+    const got = collect(c, topic);
+    await c.start();
+    await waitFor(() => got.length >= 2, 20000, 'both messages');
+    const later = got.find((m) => m.body.toString() === 'later')!;
+    expect(later.topic).toBe(topic);
+    expect(later.properties.UNIQ_KEY).toBe(r.msgId);
+    expect(later.properties.DELAY).toBeUndefined();
+    expect(later.storeTimestamp - later.bornTimestamp).toBeGreaterThanOrEqual(900);
+  });
+
   it('CONSUME_FROM_TIMESTAMP starts a new group at the first message stored at or after the time', async () => {
     const topic = uniqueName('T');
     const mq = (await producer.fetchPublishMessageQueues(topic))[0];
