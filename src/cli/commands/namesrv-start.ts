@@ -3,15 +3,12 @@
  * clean shutdown on SIGINT/SIGTERM), or detached with its pid and log under ~/.mqctl (MQCTL_HOME), like
  * Apache's mqnamesrv / mqshutdown namesrv.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createLogger } from '../../common/logger.js';
 import { parseJavaProperties } from '../../protocol/java-properties.js';
 import { startNamesrv } from '../../namesrv/index.js';
-import { mqctlHome } from '../context.js';
+import { childArgs, startDetached, stopDetached, untilSignal, type DaemonKind } from '../daemon.js';
 import { CliError, ExitCode } from '../output/exit-codes.js';
 import { run } from '../run.js';
 
@@ -27,9 +24,7 @@ interface StartOptions {
 
 const LISTENING = /namesrv listening on (\S+)/;
 
-function pidFile(): string {
-  return join(mqctlHome(), 'namesrv.pid');
-}
+const KIND: DaemonKind = { name: 'namesrv', cmdlineMarks: ['mqctl', 'namesrv'] };
 
 function intOption(v: string | undefined, name: string, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
@@ -44,34 +39,6 @@ function readConfigFile(path: string | undefined): Record<string, string> | unde
   } catch (e) {
     throw new CliError(`cannot read config ${path}: ${e instanceof Error ? e.message : String(e)}`, ExitCode.USAGE);
   }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Guard against a recycled pid: on Linux the process must be one of ours. */
-function looksLikeOurs(pid: number): boolean {
-  const cmdline = `/proc/${pid}/cmdline`;
-  if (!existsSync('/proc')) return true;
-  try {
-    const text = readFileSync(cmdline, 'utf8');
-    return text.includes('mqctl') && text.includes('namesrv');
-  } catch {
-    return false;
-  }
-}
-
-function readPid(): number | undefined {
-  const f = pidFile();
-  if (!existsSync(f)) return undefined;
-  const n = Number(readFileSync(f, 'utf8').trim());
-  return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 async function runForeground(opts: StartOptions): Promise<void> {
@@ -89,85 +56,18 @@ async function runForeground(opts: StartOptions): Promise<void> {
     throw new CliError(`cannot start namesrv: ${e instanceof Error ? e.message : String(e)}`, ExitCode.FAILED);
   });
   process.stdout.write(`namesrv listening on ${ns.host}:${ns.port}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (sig: string): void => {
-      logger.info(`received ${sig}, shutting down`);
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      ns.close().then(resolve, resolve);
-    };
-    const onInt = (): void => stop('SIGINT');
-    const onTerm = (): void => stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-  });
-}
-
-/** The foreground child gets our flags minus --detach and --log-file (its stderr already goes to the log). */
-function childArgs(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--detach' || a === '-d' || a.startsWith('--log-file=')) continue;
-    if (a === '--log-file') {
-      i++;
-      continue;
-    }
-    out.push(a);
-  }
-  return out;
+  await untilSignal(() => ns.close(), (m) => logger.info(m));
 }
 
 async function runDetached(opts: StartOptions, argv: string[]): Promise<void> {
-  const home = mqctlHome();
-  mkdirSync(home, { recursive: true });
-  const existing = readPid();
-  if (existing !== undefined && isAlive(existing) && looksLikeOurs(existing)) {
-    throw new CliError(`namesrv already running (pid ${existing}); stop it with: mqctl stop namesrv`);
-  }
-  const logFile = opts.logFile ?? join(home, 'namesrv.log');
-  const outFile = join(home, 'namesrv.out');
-  const out = openSync(outFile, 'w');
-  const err = openSync(logFile, 'a');
-  const bin = fileURLToPath(new URL('../../../bin/mqctl.js', import.meta.url));
-  const args = [bin, 'start', 'namesrv', ...childArgs(argv)];
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, err] });
-  closeSync(out);
-  closeSync(err);
-  const pid = child.pid;
-  if (pid === undefined) throw new CliError('cannot spawn namesrv');
-  let exited: number | null = null;
-  child.on('exit', (code) => {
-    exited = code ?? 1;
+  await startDetached({
+    kind: KIND,
+    args: ['start', 'namesrv', ...childArgs(argv)],
+    ready: LISTENING,
+    startTimeoutMs: 15_000,
+    logFile: opts.logFile,
+    announce: (_out, m, pid, logFile) => `namesrv listening on ${m[1]}\npid ${pid}, log ${logFile}\n`,
   });
-  child.unref();
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const text = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
-    const m = LISTENING.exec(text);
-    if (m) {
-      writeFileSync(pidFile(), `${pid}\n`);
-      process.stdout.write(`namesrv listening on ${m[1]}\n`);
-      process.stdout.write(`pid ${pid}, log ${logFile}\n`);
-      return;
-    }
-    if (exited !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  let tail = '';
-  try {
-    tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-3).join('\n');
-  } catch {
-    tail = '';
-  }
-  if (exited === null) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
-  throw new CliError(`namesrv did not start${tail ? `:\n${tail}` : ''}`);
 }
 
 export function registerStartNamesrv(startCmd: Command): void {
@@ -183,8 +83,8 @@ export function registerStartNamesrv(startCmd: Command): void {
     .option('-d, --detach', 'run in the background; pid and log under ~/.mqctl (MQCTL_HOME)')
     .action(
       run(async (_local: StartOptions, cmd: Command) => {
-        // `start` itself has standalone options (-p/--port, --log-file, -d/--detach) that commander may bind to the
-        // parent when they follow `namesrv`; merged here, the ones given to namesrv win
+        // merged with the parents' options, so a flag commander binds to `start` or the program still counts;
+        // the ones given to namesrv win
         const opts = cmd.optsWithGlobals<StartOptions>();
         if (opts.detach) {
           const i = process.argv.indexOf('namesrv');
@@ -200,22 +100,7 @@ export function registerStopNamesrv(stopCmd: Command): void {
   stopCmd
     .command('namesrv')
     .description('stop a name server started with --detach')
-    .action(
-      run(async () => {
-        const pid = readPid();
-        if (pid === undefined) throw new CliError(`no running namesrv (no pid file ${pidFile()})`, ExitCode.NOT_FOUND);
-        if (!isAlive(pid) || !looksLikeOurs(pid)) {
-          unlinkSync(pidFile());
-          throw new CliError(`namesrv (pid ${pid}) is not running`, ExitCode.NOT_FOUND);
-        }
-        process.kill(pid, 'SIGTERM');
-        const deadline = Date.now() + 10_000;
-        while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-        if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-        if (existsSync(pidFile())) unlinkSync(pidFile());
-        process.stdout.write(`namesrv (pid ${pid}) stopped\n`);
-      }),
-    );
+    .action(run(async () => stopDetached(KIND, 10_000)));
 }
 
 /** Command-group hook used by cli/main.ts. */

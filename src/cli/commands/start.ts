@@ -4,15 +4,12 @@
  * Both run in the foreground (clean shutdown on SIGINT/SIGTERM) or with --detach (pid and log under
  * ~/.mqctl, MQCTL_HOME); `mqctl stop broker` / `mqctl stop standalone` end a detached one.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { startBroker } from '../../broker/index.js';
 import { createLogger } from '../../common/logger.js';
 import { startStandalone } from '../../standalone.js';
-import { globalsOf, mqctlHome } from '../context.js';
+import { globalsOf } from '../context.js';
+import { childArgs, startDetached, stopDetached, untilSignal, type DaemonKind } from '../daemon.js';
 import { CliError, ExitCode } from '../output/exit-codes.js';
 import { run } from '../run.js';
 
@@ -44,60 +41,16 @@ interface BrokerFlags {
 
 const READY = /(broker|standalone) ready: (.*)$/m;
 
-function pidFile(kind: Kind): string {
-  return join(mqctlHome(), `${kind}.pid`);
-}
+/** A standalone's cmdline need not name its kind: plain `mqctl start` runs it. */
+const KINDS: Record<Kind, DaemonKind> = {
+  broker: { name: 'broker', cmdlineMarks: ['mqctl', 'start', 'broker'] },
+  standalone: { name: 'standalone', cmdlineMarks: ['mqctl', 'start'] },
+};
 
 function portOption(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) > 65535) throw new CliError(`invalid ${name}: ${v} (expected 0-65535)`, ExitCode.USAGE);
   return Number(v);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Guard against a recycled pid: on Linux the process must be an mqctl start of that kind. */
-function looksLikeOurs(pid: number, kind: Kind): boolean {
-  if (!existsSync('/proc')) return true;
-  try {
-    const text = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return text.includes('mqctl') && text.includes('start') && (kind === 'standalone' || text.includes(kind));
-  } catch {
-    return false;
-  }
-}
-
-function readPid(kind: Kind): number | undefined {
-  const f = pidFile(kind);
-  if (!existsSync(f)) return undefined;
-  const n = Number(readFileSync(f, 'utf8').trim());
-  return Number.isInteger(n) && n > 0 ? n : undefined;
-}
-
-/** Resolve on the first SIGINT/SIGTERM after running `stop`. */
-function untilSignal(stop: () => Promise<void>, log: (m: string) => void): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const handler = (sig: string): void => {
-      log(`received ${sig}, shutting down`);
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      stop().then(resolve, (e: unknown) => {
-        log(`shutdown failed: ${e instanceof Error ? e.message : String(e)}`);
-        resolve();
-      });
-    };
-    const onInt = (): void => handler('SIGINT');
-    const onTerm = (): void => handler('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-  });
 }
 
 async function runStandalone(flags: StandaloneFlags): Promise<void> {
@@ -144,90 +97,20 @@ async function runBroker(flags: BrokerFlags, namesrv: string | undefined): Promi
   await untilSignal(() => b.close(), (m) => logger.info(m));
 }
 
-/** The foreground child gets our flags minus --detach and --log-file (its stderr already goes to the log). */
-function childArgs(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--detach' || a === '-d' || a.startsWith('--log-file=')) continue;
-    if (a === '--log-file') {
-      i++;
-      continue;
-    }
-    out.push(a);
-  }
-  return out;
-}
-
-async function runDetached(kind: Kind, logFileFlag: string | undefined): Promise<void> {
-  const home = mqctlHome();
-  mkdirSync(home, { recursive: true });
-  const existing = readPid(kind);
-  if (existing !== undefined && isAlive(existing) && looksLikeOurs(existing, kind)) {
-    throw new CliError(`${kind} already running (pid ${existing}); stop it with: mqctl stop ${kind}`);
-  }
-  const logFile = logFileFlag ?? join(home, `${kind}.log`);
-  const outFile = join(home, `${kind}.out`);
-  const out = openSync(outFile, 'w');
-  const err = openSync(logFile, 'a');
-  const bin = fileURLToPath(new URL('../../../bin/mqctl.js', import.meta.url));
-  const args = [bin, ...childArgs(process.argv.slice(2))];
+async function runDetached(kind: Kind, logFile: string | undefined): Promise<void> {
+  const args = childArgs(process.argv.slice(2));
   if (kind === 'standalone' && !args.includes('standalone')) {
     const i = args.indexOf('start');
     args.splice(i + 1, 0, 'standalone');
   }
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, err] });
-  closeSync(out);
-  closeSync(err);
-  const pid = child.pid;
-  if (pid === undefined) throw new CliError(`cannot spawn ${kind}`);
-  let exited: number | null = null;
-  child.on('exit', (code) => {
-    exited = code ?? 1;
+  await startDetached({
+    kind: KINDS[kind],
+    args,
+    ready: READY,
+    startTimeoutMs: 30_000,
+    logFile,
+    announce: (out, _m, pid, log) => `${out}pid ${pid}, log ${log}; stop with: mqctl stop ${kind}\n`,
   });
-  child.unref();
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const text = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
-    const m = READY.exec(text);
-    if (m) {
-      writeFileSync(pidFile(kind), `${pid}\n`);
-      process.stdout.write(text);
-      process.stdout.write(`pid ${pid}, log ${logFile}; stop with: mqctl stop ${kind}\n`);
-      return;
-    }
-    if (exited !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  let tail = '';
-  try {
-    tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-3).join('\n');
-  } catch {
-    tail = '';
-  }
-  if (exited === null) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
-  throw new CliError(`${kind} did not start${tail ? `:\n${tail}` : ''}`);
-}
-
-async function stopDetached(kind: Kind): Promise<void> {
-  const pid = readPid(kind);
-  if (pid === undefined) throw new CliError(`no running ${kind} (no pid file ${pidFile(kind)})`, ExitCode.NOT_FOUND);
-  if (!isAlive(pid) || !looksLikeOurs(pid, kind)) {
-    unlinkSync(pidFile(kind));
-    throw new CliError(`${kind} (pid ${pid}) is not running`, ExitCode.NOT_FOUND);
-  }
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + 15_000;
-  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-  if (existsSync(pidFile(kind))) unlinkSync(pidFile(kind));
-  process.stdout.write(`${kind} (pid ${pid}) stopped\n`);
 }
 
 function standaloneOptions(cmd: Command): Command {
@@ -273,6 +156,6 @@ export function register(_program: Command, start: Command, stop: Command): void
       }),
     );
 
-  stop.command('broker').description('stop a broker started with --detach').action(run(async () => stopDetached('broker')));
-  stop.command('standalone').description('stop a standalone started with --detach').action(run(async () => stopDetached('standalone')));
+  stop.command('broker').description('stop a broker started with --detach').action(run(async () => stopDetached(KINDS.broker, 15_000)));
+  stop.command('standalone').description('stop a standalone started with --detach').action(run(async () => stopDetached(KINDS.standalone, 15_000)));
 }
