@@ -2,9 +2,8 @@
  * `mqctl start` (standalone namesrv + broker) as a child process, and the few wire calls the admin tests need
  * besides the admin codes themselves (send, commit offset, heartbeat).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { RemotingClient } from '../../../src/remoting/client.js';
@@ -12,40 +11,15 @@ import { RemotingCommand } from '../../../src/remoting/command.js';
 import { messageProperties2String } from '../../../src/common/properties.js';
 import { createUniqId } from '../../../src/common/msgid.js';
 import { encodeHeartbeatData } from '../../../src/protocol/heartbeat.js';
+import { ensureBuilt as ensureBuiltIn, freePort } from '../../helpers/index.js';
+
+export { freePort } from '../../helpers/index.js';
 
 export const ROOT = new URL('../../../', import.meta.url).pathname;
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 /** Compiles the tree when dist is older than the sources the standalone runs. */
 export function ensureBuilt(): void {
-  const out = path.join(ROOT, 'dist/broker/processors/admin/index.js');
-  const srcNewest = newestMtime(path.join(ROOT, 'src'));
-  if (fs.existsSync(out) && fs.statSync(out).mtimeMs >= srcNewest) return;
-  try {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.json')], { stdio: 'pipe' });
-  } catch {
-    // type errors elsewhere in the tree do not stop emit; the existence check decides
-  }
-  if (!fs.existsSync(out)) throw new Error('build failed: dist/broker/processors/admin/index.js missing');
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
+  ensureBuiltIn(['dist/broker/processors/admin/index.js']);
 }
 
 export interface Standalone {

@@ -3,24 +3,11 @@
 // consumer that must answer the broker while a command runs).
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BIN, ROOT, freePort } from '../../helpers/index.js';
 
-export const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-export const BIN = join(ROOT, 'bin', 'mqctl.js');
-
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = net.createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => res(port));
-    });
-  });
-}
+export { BIN, ROOT, freePort } from '../../helpers/index.js';
 
 export interface CliResult {
   code: number;

@@ -1,13 +1,12 @@
 // Starts our standalone name server + broker as a child process (`mqctl start`) on free ports with a temporary
 // store, for the client integration tests. Needs a build (`npm run build`; `npm test` does it).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BIN, ROOT, spawnUntilReady, stopChild } from '../../helpers/index.js';
 
-export const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-export const BIN = join(ROOT, 'bin', 'mqctl.js');
+export { BIN, ROOT, uniqueName, waitFor } from '../../helpers/index.js';
 
 export interface TestBroker {
   namesrv: string;
@@ -36,58 +35,29 @@ export async function startTestBroker(timeoutMs = 30_000): Promise<TestBroker> {
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ missing: run `npm run build` first');
   const storeDir = mkdtempSync(join(tmpdir(), 'mqctl-client-it-'));
   const home = mkdtempSync(join(tmpdir(), 'mqctl-client-home-'));
-  const proc = spawn(process.execPath, [BIN, 'start', '--namesrv-port', '0', '--port', '0', '--store-dir', storeDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MQCTL_HOME: home, NO_COLOR: '1' },
-  });
   let out = '';
-  const ready = new Promise<{ namesrv: string; broker: string }>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`broker not ready in ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    const onData = (d: Buffer): void => {
-      out += d.toString();
-      const m = /standalone ready: namesrv (\S+), broker (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        res({ namesrv: m[1], broker: m[2] });
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      rej(new Error(`broker exited with ${code}:\n${out}`));
-    });
+  const { proc, ready: addrs } = await spawnUntilReady({
+    what: 'broker',
+    args: [BIN, 'start', '--namesrv-port', '0', '--port', '0', '--store-dir', storeDir],
+    env: { MQCTL_HOME: home, NO_COLOR: '1' },
+    parse: (o) => {
+      const m = /standalone ready: namesrv (\S+), broker (\S+)/.exec(o);
+      return m ? { namesrv: m[1], broker: m[2] } : undefined;
+    },
+    sink: (d) => (out += d),
+    output: () => out,
+    timeoutMs,
+    readyOnStderr: true,
   });
-  const addrs = await ready;
   return {
     ...addrs,
     storeDir,
     proc,
     output: () => out,
     async stop() {
-      if (proc.exitCode === null) {
-        const exited = new Promise((r) => proc.once('exit', r));
-        proc.kill('SIGTERM');
-        const t = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(t);
-      }
+      await stopChild(proc, 10_000);
       rmSync(storeDir, { recursive: true, force: true });
       rmSync(home, { recursive: true, force: true });
     },
   };
-}
-
-/** Polls `cond` every 50 ms until true or `ms` passed. */
-export async function waitFor(cond: () => boolean, ms: number, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-let seq = 0;
-export function uniqueName(prefix: string): string {
-  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${seq++}`;
 }

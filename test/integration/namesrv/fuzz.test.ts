@@ -14,22 +14,13 @@ import { encodeFrame } from '../../../src/remoting/frame.js';
 import { RequestCode } from '../../../src/protocol/codes.js';
 import { encodeRegisterBrokerBody, encodeDataVersion } from '../../../src/protocol/route.js';
 import { getClusterInfo, getRoute, registerBroker, topic, waitFor } from './helpers.js';
+import { mulberry32 } from '../../helpers/index.js';
 
 const SEED = 0x5eed2026;
 const TOTAL = 10_000;
 const LANES = 6;
 
-/** mulberry32: small deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const NAMESRV_CODES = [
   RequestCode.PUT_KV_CONFIG, RequestCode.GET_KV_CONFIG, RequestCode.DELETE_KV_CONFIG, RequestCode.REGISTER_BROKER,

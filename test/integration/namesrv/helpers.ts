@@ -1,9 +1,5 @@
 // Shared pieces of the namesrv integration tests: broker registration through our remoting client, route
 // and cluster queries, a free loopback port, and the build the child-process tests need.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import net from 'node:net';
-import { join } from 'node:path';
 import { RemotingClient } from '../../../src/remoting/client.js';
 import { RemotingCommand } from '../../../src/remoting/command.js';
 import { RequestCode } from '../../../src/protocol/codes.js';
@@ -17,6 +13,9 @@ import {
   encodeRegisterBrokerBody,
   newTopicConfig,
 } from '../../../src/protocol/route.js';
+import { ensureBuilt as ensureBuiltIn } from '../../helpers/index.js';
+
+export { freePort } from '../../helpers/index.js';
 
 export const ROOT = new URL('../../../', import.meta.url).pathname;
 
@@ -85,17 +84,6 @@ export async function getClusterInfo(client: RemotingClient, namesrv: string): P
   return { info: decodeClusterInfo(resp.body), raw: resp.body.toString('utf8') };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 export async function waitFor(pred: () => Promise<boolean> | boolean, timeoutMs: number, stepMs = 50): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -105,28 +93,10 @@ export async function waitFor(pred: () => Promise<boolean> | boolean, timeoutMs:
   }
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 /**
  * Make sure dist/ holds a build of the namesrv CLI at least as new as its sources (`npm test` builds first;
- * a bare `npx vitest run` may not have). tsc still emits when files of other areas do not type-check.
+ * a bare `npx vitest run` may not have).
  */
 export function ensureBuilt(): void {
-  const out = join(ROOT, 'dist/cli/commands/namesrv-start.js');
-  const srcNewest = Math.max(...['src/namesrv', 'src/protocol', 'src/remoting', 'src/common', 'src/cli'].map((d) => newestMtime(join(ROOT, d))));
-  if (existsSync(out) && statSync(out).mtimeMs >= srcNewest && existsSync(join(ROOT, 'dist/namesrv/index.js'))) return;
-  try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { stdio: 'pipe' });
-  } catch {
-    // type errors elsewhere in the tree do not stop emit; the existence check below decides
-  }
-  if (!existsSync(out)) throw new Error('build failed: dist/cli/commands/namesrv-start.js missing');
+  ensureBuiltIn(['dist/cli/commands/namesrv-start.js', 'dist/namesrv/index.js'], ['src/namesrv', 'src/protocol', 'src/remoting', 'src/common', 'src/cli']);
 }

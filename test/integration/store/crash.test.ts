@@ -7,17 +7,7 @@ import { decodeMessages } from '../../../src/common/record-codec.js';
 import { MessageStore } from '../../../src/store/message-store.js';
 import { verifyStore } from '../../../src/store/verify.js';
 import { buildStoreForChildren } from './build-store.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../helpers/index.js';
 
 interface Ack { queueId: number; queueOffset: number; phy: number; id: string }
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RequestCode, ResponseCode } from '../../../src/protocol/codes.js';
 import {
   decodeConsumerConnection,
@@ -14,15 +14,9 @@ import { parseObjectBody } from '../../../src/protocol/body.js';
 import { decodeMessages } from '../../../src/common/record-codec.js';
 import { RemotingCommand } from '../../../src/remoting/command.js';
 import { RebalanceLockManager } from '../../../src/broker/processors/admin/lock.js';
-import { startHarness, type Harness } from './harness.js';
+import { useHarness } from './harness.js';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 function waitFor<T>(get: () => T | undefined, ms = 3000): Promise<T> {
   const until = Date.now() + ms;

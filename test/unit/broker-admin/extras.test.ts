@@ -1,17 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RequestCode, ResponseCode } from '../../../src/protocol/codes.js';
 import { decodeBrokerStatsData, decodeTopicList, subscriptionGroupConfigToJson, newSubscriptionGroupConfig } from '../../../src/protocol/admin.js';
 import { encodeJson, parseObjectBody } from '../../../src/protocol/body.js';
 import { newTopicConfig, topicConfigToJson } from '../../../src/protocol/route.js';
-import { startHarness, type Harness } from './harness.js';
+import { useHarness } from './harness.js';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 describe('UPDATE_AND_CREATE_TOPIC_LIST / UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST', () => {
   it('creates every topic of the list and registers once', async () => {

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { silentLogger } from '../../../src/common/logger.js';
 import type { MessageExtBrokerInner } from '../../../src/common/message.js';
 import { RemotingClient } from '../../../src/remoting/client.js';
@@ -41,6 +42,28 @@ export interface Harness {
 
 export function subscription(topic: string, subString = '*'): SubscriptionData {
   return { topic, subString, tagsSet: [], codeSet: [], subVersion: Date.now(), expressionType: 'TAG', classFilterMode: false };
+}
+
+/**
+ * A fresh harness for every test of the calling file (started in beforeEach, closed in afterEach). The returned
+ * object forwards to the current one, so tests can hold it at module level.
+ */
+export function useHarness(): Harness {
+  let current: Harness | undefined;
+  beforeEach(async () => {
+    current = await startHarness();
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return new Proxy({} as Harness, {
+    get(_target, key) {
+      if (!current) throw new Error('harness used outside a test');
+      const v: unknown = Reflect.get(current, key);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(current) : v;
+    },
+  });
 }
 
 export async function startHarness(): Promise<Harness> {

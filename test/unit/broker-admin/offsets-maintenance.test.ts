@@ -1,15 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RequestCode, ResponseCode } from '../../../src/protocol/codes.js';
 import { parseFastjson } from '../../../src/common/fastjson.js';
-import { startHarness, type Harness } from './harness.js';
+import { useHarness } from './harness.js';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 describe('CLONE_GROUP_OFFSET', () => {
   it('copies the source group offsets for one topic or all of them', async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RequestCode, ResponseCode } from '../../../src/protocol/codes.js';
 import {
   decodeConsumeStats,
@@ -14,15 +14,9 @@ import { parseObjectBody } from '../../../src/protocol/body.js';
 import { parseJavaProperties } from '../../../src/protocol/java-properties.js';
 import { decodeMessages } from '../../../src/common/record-codec.js';
 import { UNIQUE_MSG_QUERY_FLAG } from '../../../src/broker/processors/admin/query.js';
-import { startHarness, type Harness } from './harness.js';
+import { useHarness } from './harness.js';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 describe('GET_TOPIC_STATS_INFO', () => {
   it('reports min/max offsets and last store time per queue with MessageQueue keys', async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RequestCode, ResponseCode } from '../../../src/protocol/codes.js';
 import { decodeTopicConfigWrapper, topicConfigFromJson } from '../../../src/protocol/route.js';
 import {
@@ -11,15 +11,9 @@ import {
   newSubscriptionGroupConfig,
 } from '../../../src/protocol/admin.js';
 import { parseObjectBody } from '../../../src/protocol/body.js';
-import { startHarness, type Harness } from './harness.js';
+import { useHarness } from './harness.js';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 function createFields(topic: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   return { topic, defaultTopic: 'TBW102', readQueueNums: 4, writeQueueNums: 4, perm: 6, topicFilterType: 'SINGLE_TAG', topicSysFlag: 0, order: false, ...over };
