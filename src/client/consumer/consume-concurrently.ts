@@ -8,7 +8,8 @@ import type { MessageQueue } from '../../protocol/admin.js';
 import type { ConsumeMessageDirectlyResult } from '../../protocol/client.js';
 import type { ProcessQueue } from './process-queue.js';
 import type { ConsumeServiceHost } from './service-host.js';
-import type { ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus, MessageListenerConcurrently } from './types.js';
+import type { ConsumeConcurrentlyContext, MessageListenerConcurrently } from './types.js';
+import { callListener, consumeDirectly } from './listener-call.js';
 import { delay, Limiter } from './util.js';
 
 const ACK_ALL = 2147483647;
@@ -32,22 +33,13 @@ export class ConsumeConcurrentlyService {
     return this.limiter.idle(ms);
   }
 
-  private async callListener(msgs: MessageExt[], ctx: ConsumeConcurrentlyContext): Promise<ConsumeConcurrentlyStatus | null> {
-    try {
-      return (await this.listener(msgs, ctx)) ?? null;
-    } catch (e) {
-      this.host.instance.logger.warn(`consumeMessage exception: ${(e as Error).message}, Group: ${this.host.group}`);
-      return null;
-    }
-  }
-
   private async consume(msgs: MessageExt[], pq: ProcessQueue, mq: MessageQueue): Promise<void> {
     // once the consumer stops, cached messages stay unconsumed (and their offsets uncommitted)
     if (pq.dropped || !this.host.isRunning()) return;
     this.host.prepareForConsume(msgs);
     const ctx: ConsumeConcurrentlyContext = { messageQueue: { ...mq }, delayLevelWhenNextConsume: 0, ackIndex: ACK_ALL };
     const begin = Date.now();
-    const status = (await this.callListener(msgs, ctx)) ?? 'RECONSUME_LATER';
+    const status = (await callListener(this.host, this.listener, msgs, ctx)) ?? 'RECONSUME_LATER';
     if (pq.dropped) return;
     let ackIndex = ctx.ackIndex;
     if (status === 'CONSUME_SUCCESS') {
@@ -80,19 +72,9 @@ export class ConsumeConcurrentlyService {
   }
 
   /** CONSUME_MESSAGE_DIRECTLY: run the listener on one message, report the outcome, commit nothing. */
-  async consumeDirectly(msg: MessageExt, mq: MessageQueue): Promise<ConsumeMessageDirectlyResult> {
-    this.host.prepareForConsume([msg]);
-    const begin = Date.now();
-    let consumeResult: ConsumeMessageDirectlyResult['consumeResult'];
-    let remark: string | undefined;
-    try {
-      const s = await this.listener([msg], { messageQueue: mq, delayLevelWhenNextConsume: 0, ackIndex: ACK_ALL });
-      consumeResult = s === 'CONSUME_SUCCESS' ? 'CR_SUCCESS' : s === 'RECONSUME_LATER' ? 'CR_LATER' : 'CR_RETURN_NULL';
-    } catch (e) {
-      consumeResult = 'CR_THROW_EXCEPTION';
-      remark = String((e as Error).stack ?? e);
-    }
-    return { order: false, autoCommit: true, consumeResult, remark, spentTimeMills: Date.now() - begin };
+  consumeDirectly(msg: MessageExt, mq: MessageQueue): Promise<ConsumeMessageDirectlyResult> {
+    const ctx: ConsumeConcurrentlyContext = { messageQueue: mq, delayLevelWhenNextConsume: 0, ackIndex: ACK_ALL };
+    return consumeDirectly(this.host, this.listener, msg, ctx, { success: 'CONSUME_SUCCESS', later: 'RECONSUME_LATER', order: false });
   }
 }
 

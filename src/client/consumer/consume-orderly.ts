@@ -8,7 +8,8 @@ import type { MessageQueue } from '../../protocol/admin.js';
 import type { ConsumeMessageDirectlyResult } from '../../protocol/client.js';
 import type { ProcessQueue } from './process-queue.js';
 import type { ConsumeServiceHost } from './service-host.js';
-import type { ConsumeOrderlyContext, ConsumeOrderlyStatus, MessageListenerOrderly } from './types.js';
+import type { ConsumeOrderlyContext, MessageListenerOrderly } from './types.js';
+import { callListener, consumeDirectly } from './listener-call.js';
 import { delay, Limiter } from './util.js';
 
 /** A queue yields after consuming continuously this long (Java MAX_TIME_CONSUME_CONTINUOUSLY). */
@@ -48,15 +49,6 @@ export class ConsumeOrderlyService {
     this.schedule(pq, mq, ok ? 10 : 3000);
   }
 
-  private async callListener(msgs: MessageExt[], ctx: ConsumeOrderlyContext): Promise<ConsumeOrderlyStatus | null> {
-    try {
-      return (await this.listener(msgs, ctx)) ?? null;
-    } catch (e) {
-      this.host.instance.logger.warn(`consumeMessage exception: ${(e as Error).message}, Group: ${this.host.group}`);
-      return null;
-    }
-  }
-
   private async runQueue(pq: ProcessQueue, mq: MessageQueue): Promise<void> {
     if (pq.dropped || pq.consuming) return;
     const until = suspendedUntil.get(pq) ?? 0;
@@ -82,7 +74,7 @@ export class ConsumeOrderlyService {
         this.host.prepareForConsume(msgs);
         const ctx: ConsumeOrderlyContext = { messageQueue: { ...mq }, autoCommit: true, suspendCurrentQueueTimeMillis: -1 };
         const t0 = Date.now();
-        const status = (await this.callListener(msgs, ctx)) ?? 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
+        const status = (await callListener(this.host, this.listener, msgs, ctx)) ?? 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
         this.host.stats.consumedBatch(mq.topic, Date.now() - t0, status === 'SUCCESS' ? msgs.length : 0, status === 'SUCCESS' ? 0 : msgs.length);
         if (pq.dropped) break;
         let commitOffset = -1;
@@ -127,18 +119,8 @@ export class ConsumeOrderlyService {
     return suspend;
   }
 
-  async consumeDirectly(msg: MessageExt, mq: MessageQueue): Promise<ConsumeMessageDirectlyResult> {
-    this.host.prepareForConsume([msg]);
-    const begin = Date.now();
-    let consumeResult: ConsumeMessageDirectlyResult['consumeResult'];
-    let remark: string | undefined;
-    try {
-      const s = await this.listener([msg], { messageQueue: mq, autoCommit: true, suspendCurrentQueueTimeMillis: -1 });
-      consumeResult = s === 'SUCCESS' ? 'CR_SUCCESS' : s === 'SUSPEND_CURRENT_QUEUE_A_MOMENT' ? 'CR_LATER' : 'CR_RETURN_NULL';
-    } catch (e) {
-      consumeResult = 'CR_THROW_EXCEPTION';
-      remark = String((e as Error).stack ?? e);
-    }
-    return { order: true, autoCommit: true, consumeResult, remark, spentTimeMills: Date.now() - begin };
+  consumeDirectly(msg: MessageExt, mq: MessageQueue): Promise<ConsumeMessageDirectlyResult> {
+    const ctx: ConsumeOrderlyContext = { messageQueue: mq, autoCommit: true, suspendCurrentQueueTimeMillis: -1 };
+    return consumeDirectly(this.host, this.listener, msg, ctx, { success: 'SUCCESS', later: 'SUSPEND_CURRENT_QUEUE_A_MOMENT', order: true });
   }
 }
