@@ -3,7 +3,7 @@
 // assign() (fixed). seek / seekToBegin / seekToEnd move a queue; commitSync (or auto-commit every 5 s and on
 // close) stores what poll() has returned.
 import type { MessageExt } from '../../common/message.js';
-import { isRetryTopic, validateGroup, validateTopic } from '../../common/topics.js';
+import { validateGroup, validateTopic } from '../../common/topics.js';
 import type { MessageQueue } from '../../protocol/admin.js';
 import type { ConsumeMessageDirectlyResult, ConsumerRunningInfo } from '../../protocol/client.js';
 import { ConsumerRunningInfoProps } from '../../protocol/client.js';
@@ -15,14 +15,14 @@ import { MQClientInstance, type ConsumerInner } from '../instance.js';
 import { mqKey } from '../message-queue.js';
 import { toSubscribeInfo } from '../route.js';
 import { allocateAveragely, type AllocateStrategy } from './allocate.js';
-import { LocalFileOffsetStore } from './local-offset-store.js';
-import { RemoteBrokerOffsetStore, type OffsetStore } from './offset-store.js';
+import { consumerDataOf, createOffsetStore, initialPullOffset, updateRoutes } from './consumer-common.js';
+import type { OffsetStore } from './offset-store.js';
 import { ProcessQueue } from './process-queue.js';
 import { messagesOfPull } from './pull-result.js';
 import { Rebalancer } from './rebalance.js';
 import { ConsumerStats } from './stats.js';
 import { buildSubscriptionData } from './subscription.js';
-import { parseConsumeTimestamp, type ConsumeFromWhere, type MessageModel } from './types.js';
+import type { ConsumeFromWhere, MessageModel } from './types.js';
 import { delay } from './util.js';
 
 export interface LitePullConsumerOptions extends ClientOptions {
@@ -150,9 +150,7 @@ export class LitePullConsumer implements ConsumerInner {
 
   async start(): Promise<void> {
     if (this.state !== 'created') throw new MQClientError(`The lite pull consumer state not OK, ${this.state}`);
-    this.offsetStore = this.messageModel === 'BROADCASTING'
-      ? new LocalFileOffsetStore(this.instance.clientId, this.group, this.o.localOffsetStoreDir)
-      : new RemoteBrokerOffsetStore(this.instance, this.group, this.o.strictConsumeFromWhere ?? false);
+    this.offsetStore = createOffsetStore(this.instance, this.group, this.messageModel, this.o);
     await this.offsetStore.load();
     this.instance.registerConsumer(this);
     this.state = 'running';
@@ -163,13 +161,7 @@ export class LitePullConsumer implements ConsumerInner {
   }
 
   private async refresh(): Promise<void> {
-    for (const topic of this.subscriptions.keys()) {
-      try {
-        await this.instance.updateTopicRouteFromNameServer(topic);
-      } catch (e) {
-        this.instance.logger.warn(`route of ${topic}: ${(e as Error).message}`);
-      }
-    }
+    await updateRoutes(this.instance, this.subscriptions.keys());
     await this.instance.sendHeartbeatToAllBrokers();
     if (this.mode === 'subscribe') this.instance.rebalanceImmediately();
   }
@@ -359,19 +351,9 @@ export class LitePullConsumer implements ConsumerInner {
     return n;
   }
 
-  private async computePullOffset(mq: MessageQueue): Promise<number> {
-    const last = await this.offsetStore.readOffset(mq, 'READ_FROM_STORE');
-    if (last >= 0) return last;
-    const addr = this.brokerAddr(mq);
-    switch (this.o.consumeFromWhere ?? 'CONSUME_FROM_LAST_OFFSET') {
-      case 'CONSUME_FROM_FIRST_OFFSET':
-        return 0;
-      case 'CONSUME_FROM_TIMESTAMP':
-        if (isRetryTopic(mq.topic)) return this.instance.api.getMaxOffset(addr, mq);
-        return this.instance.api.searchOffset(addr, mq, parseConsumeTimestamp(this.o.consumeTimestamp));
-      default:
-        return isRetryTopic(mq.topic) ? 0 : this.instance.api.getMaxOffset(addr, mq);
-    }
+  private computePullOffset(mq: MessageQueue): Promise<number> {
+    const where = this.o.consumeFromWhere ?? 'CONSUME_FROM_LAST_OFFSET';
+    return initialPullOffset(this.instance, this.offsetStore, mq, where, this.o.consumeTimestamp, () => this.brokerAddr(mq));
   }
 
   private async pullTask(e: Assigned, token: number): Promise<void> {
@@ -436,14 +418,8 @@ export class LitePullConsumer implements ConsumerInner {
   // ------------------------------------------------------------------ ConsumerInner
 
   consumerData(): ConsumerData {
-    return {
-      groupName: this.group,
-      consumeType: 'CONSUME_ACTIVELY',
-      messageModel: this.messageModel,
-      consumeFromWhere: this.o.consumeFromWhere ?? 'CONSUME_FROM_LAST_OFFSET',
-      subscriptionDataSet: [...this.subscriptions.values()],
-      unitMode: false,
-    };
+    const where = this.o.consumeFromWhere ?? 'CONSUME_FROM_LAST_OFFSET';
+    return consumerDataOf(this.group, 'CONSUME_ACTIVELY', this.messageModel, where, this.subscriptions);
   }
 
   subscribeTopics(): string[] {

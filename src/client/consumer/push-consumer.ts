@@ -4,7 +4,7 @@
 import type { MessageExt } from '../../common/message.js';
 import { MessageConst } from '../../common/message-const.js';
 import { createMessage } from '../producer/message.js';
-import { getRetryTopic, isRetryTopic, validateGroup, validateTopic } from '../../common/topics.js';
+import { getRetryTopic, validateGroup, validateTopic } from '../../common/topics.js';
 import type { MessageQueue } from '../../protocol/admin.js';
 import type { ConsumeMessageDirectlyResult, ConsumerRunningInfo } from '../../protocol/client.js';
 import { ConsumerRunningInfoProps } from '../../protocol/client.js';
@@ -19,8 +19,8 @@ import { Producer } from '../producer/producer.js';
 import { allocateAveragely, type AllocateStrategy } from './allocate.js';
 import { ConsumeConcurrentlyService, resetRetryTopic } from './consume-concurrently.js';
 import { ConsumeOrderlyService } from './consume-orderly.js';
-import { LocalFileOffsetStore } from './local-offset-store.js';
-import { RemoteBrokerOffsetStore, type OffsetStore } from './offset-store.js';
+import { consumerDataOf, createOffsetStore, initialPullOffset, updateRoutes } from './consumer-common.js';
+import type { OffsetStore } from './offset-store.js';
 import type { ProcessQueue } from './process-queue.js';
 import { messagesOfPull } from './pull-result.js';
 import { Rebalancer } from './rebalance.js';
@@ -28,7 +28,6 @@ import type { ConsumeServiceHost } from './service-host.js';
 import { ConsumerStats } from './stats.js';
 import { buildSubscriptionData } from './subscription.js';
 import {
-  parseConsumeTimestamp,
   type ConsumeFromWhere,
   type MessageListenerConcurrently,
   type MessageListenerOrderly,
@@ -186,9 +185,7 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
       const retry = getRetryTopic(this.group);
       if (!this.subscriptions.has(retry)) this.subscriptions.set(retry, buildSubscriptionData(retry, '*'));
     }
-    this.offsetStore = this.messageModel === 'BROADCASTING'
-      ? new LocalFileOffsetStore(this.instance.clientId, this.group, this.o.localOffsetStoreDir)
-      : new RemoteBrokerOffsetStore(this.instance, this.group, this.o.strictConsumeFromWhere ?? false);
+    this.offsetStore = createOffsetStore(this.instance, this.group, this.messageModel, this.o);
     await this.offsetStore.load();
     const concurrency = this.o.consumeConcurrency ?? 20;
     this.service = this.orderlyListener
@@ -198,13 +195,7 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
     this.state = 'running';
     this.startTimestamp = Date.now();
     this.instance.start();
-    for (const topic of this.subscriptions.keys()) {
-      try {
-        await this.instance.updateTopicRouteFromNameServer(topic);
-      } catch (e) {
-        this.instance.logger.warn(`route of ${topic}: ${(e as Error).message}`);
-      }
-    }
+    await updateRoutes(this.instance, this.subscriptions.keys());
     await this.instance.sendHeartbeatToAllBrokers();
     // the heartbeat makes the broker create %RETRY%<group>: learn its route now rather than in 30 s
     await this.fetchMissingRoutes();
@@ -270,14 +261,7 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
   // ------------------------------------------------------------------ ConsumerInner
 
   consumerData(): ConsumerData {
-    return {
-      groupName: this.group,
-      consumeType: 'CONSUME_PASSIVELY',
-      messageModel: this.messageModel,
-      consumeFromWhere: this.consumeFromWhere,
-      subscriptionDataSet: [...this.subscriptions.values()],
-      unitMode: false,
-    };
+    return consumerDataOf(this.group, 'CONSUME_PASSIVELY', this.messageModel, this.consumeFromWhere, this.subscriptions);
   }
 
   subscribeTopics(): string[] {
@@ -363,20 +347,11 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
 
   private async computePullFromWhere(mq: MessageQueue): Promise<number> {
     this.offsetStore.removeOffset(mq);
-    const last = await this.offsetStore.readOffset(mq, 'READ_FROM_STORE');
-    if (last >= 0) return last;
-    const addr = this.instance.findBrokerAddrAnyRole(mq.brokerName);
-    if (!addr) throw new MQClientError(`The broker[${mq.brokerName}] not exist`);
-    switch (this.consumeFromWhere) {
-      case 'CONSUME_FROM_FIRST_OFFSET':
-        return 0;
-      case 'CONSUME_FROM_TIMESTAMP':
-        if (isRetryTopic(mq.topic)) return this.instance.api.getMaxOffset(addr, mq);
-        return this.instance.api.searchOffset(addr, mq, parseConsumeTimestamp(this.o.consumeTimestamp));
-      default:
-        if (isRetryTopic(mq.topic)) return 0;
-        return this.instance.api.getMaxOffset(addr, mq);
-    }
+    return initialPullOffset(this.instance, this.offsetStore, mq, this.consumeFromWhere, this.o.consumeTimestamp, () => {
+      const addr = this.instance.findBrokerAddrAnyRole(mq.brokerName);
+      if (!addr) throw new MQClientError(`The broker[${mq.brokerName}] not exist`);
+      return addr;
+    });
   }
 
   private async removeUnnecessaryMessageQueue(mq: MessageQueue, pq: ProcessQueue): Promise<boolean> {
