@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageExtBrokerInner } from '../../../src/common/message.js';
-import { decodeRecord } from '../../../src/common/record-codec.js';
 import { MessageStore } from '../../../src/store/message-store.js';
+import { readQueue as readAll } from '../../helpers/store.js';
 import { DelayLevels } from '../../../src/broker/schedule/delay-levels.js';
 import { parseDelayOffsetJson } from '../../../src/broker/schedule/delay-offset-table.js';
 import { ScheduleMessageService } from '../../../src/broker/schedule/schedule-message-service.js';
@@ -40,16 +40,6 @@ function msg(topic: string, props: Record<string, string>, body = 'x'): MessageE
   };
 }
 
-async function readAll(store: MessageStore, topic: string, queueId: number) {
-  const out = [];
-  let off = 0;
-  for (;;) {
-    const r = await store.getMessage('G', topic, queueId, off, 32);
-    if (r.messageCount === 0) return out;
-    for (const b of r.messages) out.push(decodeRecord(b)!);
-    off = r.nextBeginOffset;
-  }
-}
 
 async function waitFor(pred: () => Promise<boolean> | boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageExtBrokerInner } from '../../../src/common/message.js';
-import { decodeRecord } from '../../../src/common/record-codec.js';
 import { MessageStore } from '../../../src/store/message-store.js';
+import { readQueue as readAll } from '../../helpers/store.js';
 import { isTransactionPrepared, parseOpBody, transformHalfMessage } from '../../../src/broker/transaction/half-message.js';
 import { TransactionService, type CheckRequest, type ProgressStore } from '../../../src/broker/transaction/transaction-service.js';
 
@@ -48,16 +48,6 @@ async function putHalf(store: MessageStore, m: MessageExtBrokerInner) {
   return r.appendResult!;
 }
 
-async function readAll(store: MessageStore, topic: string, queueId: number) {
-  const out = [];
-  let off = 0;
-  for (;;) {
-    const r = await store.getMessage('G', topic, queueId, off, 32);
-    if (r.messageCount === 0) return out;
-    for (const b of r.messages) out.push(decodeRecord(b)!);
-    off = r.nextBeginOffset;
-  }
-}
 
 const cfg = { transactionTimeOut: 6000, transactionCheckMax: 15, transactionCheckInterval: 60000, fileReservedTime: 72 };
 
