@@ -7,7 +7,8 @@ import { RequestCode } from './codes.js';
 import { type DecodeOptions, type FieldDef, defineHeader } from './header.js';
 import { type RpcHeaderBase, RPC_BASE_SPEC } from './rpc.js';
 
-export interface SendMessageRequestHeader extends RpcHeaderBase {
+/** The message fields SEND_MESSAGE and SEND_REPLY-style headers share, in Java's order. */
+interface MessageHeaderFields {
   producerGroup?: string;
   topic?: string;
   defaultTopic?: string;
@@ -19,11 +20,10 @@ export interface SendMessageRequestHeader extends RpcHeaderBase {
   properties?: string;
   reconsumeTimes?: number;
   unitMode?: boolean;
-  batch?: boolean;
-  maxReconsumeTimes?: number;
 }
 
-const V1_FIELDS: { [K in keyof SendMessageRequestHeader]-?: FieldDef } = {
+/** Field specs of MessageHeaderFields but unitMode, whose Java type (boolean or Boolean) differs per header. */
+const MESSAGE_FIELDS: { [K in Exclude<keyof MessageHeaderFields, 'unitMode'>]-?: FieldDef } = {
   producerGroup: { type: 'string', required: true },
   topic: { type: 'string', required: true },
   defaultTopic: { type: 'string', required: true },
@@ -34,6 +34,15 @@ const V1_FIELDS: { [K in keyof SendMessageRequestHeader]-?: FieldDef } = {
   flag: { type: 'int', required: true },
   properties: 'string',
   reconsumeTimes: 'int',
+};
+
+export interface SendMessageRequestHeader extends RpcHeaderBase, MessageHeaderFields {
+  batch?: boolean;
+  maxReconsumeTimes?: number;
+}
+
+const V1_FIELDS: { [K in keyof SendMessageRequestHeader]-?: FieldDef } = {
+  ...MESSAGE_FIELDS,
   unitMode: 'boolean',
   batch: 'boolean',
   maxReconsumeTimes: 'int',
@@ -156,33 +165,13 @@ export const ConsumerSendMsgBackRequestHeader = defineHeader<ConsumerSendMsgBack
   ...RPC_BASE_SPEC,
 });
 
-export interface ReplyMessageRequestHeader {
-  producerGroup?: string;
-  topic?: string;
-  defaultTopic?: string;
-  defaultTopicQueueNums?: number;
-  queueId?: number;
-  sysFlag?: number;
-  bornTimestamp?: number;
-  flag?: number;
-  properties?: string;
-  reconsumeTimes?: number;
-  unitMode?: boolean;
+export interface ReplyMessageRequestHeader extends MessageHeaderFields {
   bornHost?: string;
   storeHost?: string;
   storeTimestamp?: number;
 }
 export const ReplyMessageRequestHeader = defineHeader<ReplyMessageRequestHeader>({
-  producerGroup: { type: 'string', required: true },
-  topic: { type: 'string', required: true },
-  defaultTopic: { type: 'string', required: true },
-  defaultTopicQueueNums: { type: 'int', required: true },
-  queueId: { type: 'int', required: true },
-  sysFlag: { type: 'int', required: true },
-  bornTimestamp: { type: 'long', required: true },
-  flag: { type: 'int', required: true },
-  properties: 'string',
-  reconsumeTimes: 'int',
+  ...MESSAGE_FIELDS,
   unitMode: { type: 'boolean', primitive: false },
   bornHost: { type: 'string', required: true },
   storeHost: { type: 'string', required: true },
