@@ -82,14 +82,15 @@ export interface ReadyChild<T> {
 
 /**
  * Spawns `node args...` and resolves once `parse` finds the ready line in its output (stdout, and stderr too when
- * `readyOnStderr`); rejects when it exits first or `timeoutMs` passes. `sink` receives every chunk of output.
+ * `readyOnStderr`); rejects when it exits first or `timeoutMs` passes. `sink` receives every chunk of output, and
+ * `output` returns what the caller kept of it (for `parse` and error messages).
  */
 export function spawnUntilReady<T>(opts: {
   what: string;
   args: string[];
   env?: Record<string, string | undefined>;
   parse: (output: string) => T | undefined;
-  sink: (chunk: string) => void;
+  sink: (chunk: string, stream: 'stdout' | 'stderr') => void;
   output: () => string;
   timeoutMs: number;
   readyOnStderr?: boolean;
@@ -97,16 +98,16 @@ export function spawnUntilReady<T>(opts: {
   const proc = spawn(process.execPath, opts.args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   return new Promise((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`${opts.what} not ready in ${opts.timeoutMs} ms:\n${opts.output()}`)), opts.timeoutMs);
-    const onReadyStream = (d: Buffer): void => {
-      opts.sink(d.toString());
+    const onReadyStream = (stream: 'stdout' | 'stderr') => (d: Buffer): void => {
+      opts.sink(d.toString(), stream);
       const ready = opts.parse(opts.output());
       if (ready !== undefined) {
         clearTimeout(timer);
         res({ proc, ready });
       }
     };
-    proc.stdout!.on('data', onReadyStream);
-    proc.stderr!.on('data', opts.readyOnStderr ? onReadyStream : (d: Buffer) => opts.sink(d.toString()));
+    proc.stdout!.on('data', onReadyStream('stdout'));
+    proc.stderr!.on('data', opts.readyOnStderr ? onReadyStream('stderr') : (d: Buffer) => opts.sink(d.toString(), 'stderr'));
     proc.once('exit', (code) => {
       clearTimeout(timer);
       rej(new Error(`${opts.what} exited with ${code}:\n${opts.output()}`));

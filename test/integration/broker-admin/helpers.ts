@@ -2,7 +2,7 @@
  * `mqctl start` (standalone namesrv + broker) as a child process, and the few wire calls the admin tests need
  * besides the admin codes themselves (send, commit offset, heartbeat).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,7 @@ import { RemotingCommand } from '../../../src/remoting/command.js';
 import { messageProperties2String } from '../../../src/common/properties.js';
 import { createUniqId } from '../../../src/common/msgid.js';
 import { encodeHeartbeatData } from '../../../src/protocol/heartbeat.js';
-import { ensureBuilt as ensureBuiltIn, freePort } from '../../helpers/index.js';
+import { ensureBuilt as ensureBuiltIn, freePort, spawnUntilReady } from '../../helpers/index.js';
 
 export { freePort } from '../../helpers/index.js';
 
@@ -36,27 +36,22 @@ export async function startStandaloneChild(): Promise<Standalone> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqctl-admin-it-'));
   const nsPort = await freePort();
   const brokerPort = await freePort();
-  const child = spawn(process.execPath, [
-    path.join(ROOT, 'bin/mqctl.js'), 'start', '--namesrv-port', String(nsPort), '--port', String(brokerPort),
-    '--store-dir', path.join(dir, 'store'), '--host', '127.0.0.1',
-  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MQCTL_HOME: dir, NO_COLOR: '1' } });
+  let out = '';
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const ready = await new Promise<RegExpExecArray>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`standalone did not start: ${out}\n${err}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /standalone ready: namesrv (\S+), broker (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`standalone exited with ${code}: ${err}`));
-    });
+  const { proc: child, ready } = await spawnUntilReady({
+    what: 'standalone',
+    args: [
+      path.join(ROOT, 'bin/mqctl.js'), 'start', '--namesrv-port', String(nsPort), '--port', String(brokerPort),
+      '--store-dir', path.join(dir, 'store'), '--host', '127.0.0.1',
+    ],
+    env: { MQCTL_HOME: dir, NO_COLOR: '1' },
+    parse: () => /standalone ready: namesrv (\S+), broker (\S+)/.exec(out) ?? undefined,
+    sink: (d, stream) => {
+      if (stream === 'stdout') out += d;
+      else err += d;
+    },
+    output: () => `${out}\n${err}`,
+    timeoutMs: 30_000,
   });
   return {
     child,

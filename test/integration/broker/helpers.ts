@@ -4,14 +4,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RemotingClient } from '../../../src/remoting/client.js';
 import { RemotingCommand } from '../../../src/remoting/command.js';
 import { RequestCode } from '../../../src/protocol/codes.js';
 import { messageProperties2String } from '../../../src/common/properties.js';
+import { BIN, ROOT } from '../../helpers/index.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const BIN = path.join(ROOT, 'bin/mqctl.js');
 
 export interface Proc {
   child: ChildProcess;
