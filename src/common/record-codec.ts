@@ -51,13 +51,54 @@ export interface EncodeOptions {
   storeTimestamp?: number;
   /** Properties string to store instead of serializing msg.properties. */
   propertiesString?: string;
+  /** Where the record goes: returns a buffer of exactly `size` bytes (default: a fresh allocation). */
+  alloc?: (size: number) => Buffer;
+}
+
+/**
+ * Serialized length of properties when every key and value is ASCII (then they are written straight into
+ * the record, no intermediate string); -1 otherwise.
+ */
+function asciiPropsLength(props: Record<string, string | undefined | null> | undefined): number {
+  if (!props) return 0;
+  let n = 0;
+  for (const k in props) {
+    const v = props[k];
+    if (v === undefined || v === null) continue;
+    const kl = asciiLength(k);
+    const vl = asciiLength(v);
+    if (kl < 0 || vl < 0) return -1;
+    n += kl + vl + 2;
+  }
+  return n;
+}
+
+/** Writes `k\u0001v\u0002` pairs (all ASCII, as checked by asciiPropsLength). */
+function writeAsciiProps(buf: Buffer, props: Record<string, string | undefined | null> | undefined, off: number): void {
+  if (!props) return;
+  for (const k in props) {
+    const v = props[k];
+    if (v === undefined || v === null) continue;
+    writeAscii(buf, k, off); off += k.length;
+    buf[off++] = 1;
+    writeAscii(buf, v, off); off += v.length;
+    buf[off++] = 2;
+  }
+}
+
+/** Big-endian int32 by byte stores (typed-array stores truncate mod 256): no range checks on the hot path. */
+function w32(buf: Buffer, v: number, off: number): void {
+  buf[off] = v >>> 24;
+  buf[off + 1] = v >>> 16;
+  buf[off + 2] = v >>> 8;
+  buf[off + 3] = v;
 }
 
 function writeLong(buf: Buffer, v: number, off: number): void {
   // Two 32-bit halves: faster than BigInt and exact for |v| < 2^53.
   const hi = Math.floor(v / 4294967296);
-  buf.writeInt32BE(hi | 0, off);
-  buf.writeUInt32BE(v - hi * 4294967296, off + 4);
+  w32(buf, hi | 0, off);
+  w32(buf, v - hi * 4294967296, off + 4);
 }
 
 export function readLong(buf: Buffer, off: number): number {
@@ -106,8 +147,9 @@ export function encodeRecord(msg: MessageExtBrokerInner, opts: EncodeOptions = {
   const version = opts.version ?? (topicLen > 127 ? 2 : 1);
   if (version === 1 && topicLen > 127) throw new RecordEncodeError('MESSAGE_ILLEGAL', `topic too long for a v1 record: ${topicLen}`);
   if (topicLen > 32767) throw new RecordEncodeError('MESSAGE_ILLEGAL', `topic too long: ${topicLen}`);
-  const props = opts.propertiesString ?? messageProperties2String(msg.properties);
-  const propsAscii = asciiLength(props);
+  const direct = opts.propertiesString === undefined ? asciiPropsLength(msg.properties) : -1;
+  const props = direct >= 0 ? '' : opts.propertiesString ?? messageProperties2String(msg.properties);
+  const propsAscii = direct >= 0 ? direct : asciiLength(props);
   const propsLen = propsAscii >= 0 ? propsAscii : Buffer.byteLength(props);
   if (propsLen > MAX_PROPERTIES_LENGTH) {
     throw new RecordEncodeError('PROPERTIES_SIZE_EXCEEDED', `properties size ${propsLen} exceeds ${MAX_PROPERTIES_LENGTH}`);
@@ -116,30 +158,31 @@ export function encodeRecord(msg: MessageExtBrokerInner, opts: EncodeOptions = {
   const bornLen = hostLength(born.v6);
   const storeLen = hostLength(store.v6);
   const total = calcRecordLength(version, body.length, topicLen, propsLen, bornLen, storeLen);
-  const buf = Buffer.allocUnsafe(total);
+  const buf = opts.alloc ? opts.alloc(total) : Buffer.allocUnsafe(total);
   let p = 0;
-  buf.writeInt32BE(total, p); p += 4;
-  buf.writeInt32BE(version === 2 ? MAGIC_V2 : MAGIC_V1, p); p += 4;
-  buf.writeInt32BE(bodyCrc(body), p); p += 4;
-  buf.writeInt32BE(msg.queueId, p); p += 4;
-  buf.writeInt32BE(msg.flag | 0, p); p += 4;
+  w32(buf, total, p); p += 4;
+  w32(buf, version === 2 ? MAGIC_V2 : MAGIC_V1, p); p += 4;
+  w32(buf, bodyCrc(body), p); p += 4;
+  w32(buf, msg.queueId, p); p += 4;
+  w32(buf, msg.flag | 0, p); p += 4;
   writeLong(buf, opts.queueOffset ?? 0, p); p += 8;
   writeLong(buf, opts.physicalOffset ?? 0, p); p += 8;
-  buf.writeInt32BE(sysFlag, p); p += 4;
+  w32(buf, sysFlag, p); p += 4;
   writeLong(buf, msg.bornTimestamp, p); p += 8;
   p += born.bytes.copy(buf, p);
   writeLong(buf, opts.storeTimestamp ?? msg.storeTimestamp ?? 0, p); p += 8;
   p += store.bytes.copy(buf, p);
-  buf.writeInt32BE(msg.reconsumeTimes | 0, p); p += 4;
+  w32(buf, msg.reconsumeTimes | 0, p); p += 4;
   writeLong(buf, msg.preparedTransactionOffset ?? 0, p); p += 8;
-  buf.writeInt32BE(body.length, p); p += 4;
+  w32(buf, body.length, p); p += 4;
   body.copy(buf, p); p += body.length;
   if (version === 2) { buf.writeInt16BE(topicLen, p); p += 2; } else { buf.writeInt8(topicLen, p); p += 1; }
   if (topicAscii >= 0) writeAscii(buf, msg.topic, p);
   else buf.write(msg.topic, p);
   p += topicLen;
   buf.writeInt16BE(propsLen, p); p += 2;
-  if (propsAscii >= 0) writeAscii(buf, props, p);
+  if (direct >= 0) writeAsciiProps(buf, msg.properties, p);
+  else if (propsAscii >= 0) writeAscii(buf, props, p);
   else buf.write(props, p);
   return buf;
 }

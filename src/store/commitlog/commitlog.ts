@@ -63,6 +63,21 @@ function storeHostHex(hb: Buffer): string {
   return lastHostHex;
 }
 
+/**
+ * One buffer holding the chunk's records in order: a view of their common backing memory when they were
+ * encoded back to back (the store encodes a round into one slab), otherwise a copy.
+ */
+function joinChunk(bufs: Buffer[]): Buffer {
+  const first = bufs[0]!;
+  let end = first.byteOffset + first.length;
+  for (let i = 1; i < bufs.length; i++) {
+    const b = bufs[i]!;
+    if (b.buffer !== first.buffer || b.byteOffset !== end) return Buffer.concat(bufs);
+    end += b.length;
+  }
+  return Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset);
+}
+
 /** The commit log: segments of records, append by rounds (one write per round per segment). */
 export class CommitLog {
   readonly q: SegmentQueue;
@@ -84,6 +99,19 @@ export class CommitLog {
 
   constructor(readonly dir: string, readonly segmentSize: number, readonly now: () => number) {
     this.q = new SegmentQueue(dir, segmentSize);
+  }
+
+  /** topic → queueId → `${topic}-${queueId}`: the table key without building a string per record. */
+  private readonly keyCache = new Map<string, string[]>();
+
+  private queueKey(topic: string, queueId: number): string {
+    let keys = this.keyCache.get(topic);
+    if (!keys) {
+      if (this.keyCache.size > 65536) this.keyCache.clear();
+      keys = [];
+      this.keyCache.set(topic, keys);
+    }
+    return keys[queueId] ?? (queueId < 1024 ? (keys[queueId] = `${topic}-${queueId}`) : `${topic}-${queueId}`);
   }
 
   load(): void {
@@ -150,7 +178,7 @@ export class CommitLog {
       for (const r of put.records) {
         let qo = 0;
         if (isDispatchedType(r.sysFlag)) {
-          const key = `${r.topic}-${r.queueId}`;
+          const key = this.queueKey(r.topic, r.queueId);
           const cur = this.topicQueueTable.get(key);
           if (!touchedQueues.has(key)) touchedQueues.set(key, cur);
           qo = cur ?? 0;
@@ -171,7 +199,7 @@ export class CommitLog {
         put,
         endOffset: pos,
         result: {
-          wroteOffset: first, wroteBytes: pos - first, msgId: ids.join(','), queueOffset: firstQueueOffset,
+          wroteOffset: first, wroteBytes: pos - first, msgId: ids.length === 1 ? ids[0]! : ids.join(','), queueOffset: firstQueueOffset,
           logicsOffset: firstQueueOffset, storeTimestamp: now, msgNum: put.records.length,
         },
       });
@@ -180,7 +208,7 @@ export class CommitLog {
     try {
       for (const w of writes) {
         // One contiguous buffer per segment: a single memcpy pass beats a long iovec list.
-        w.seg.write(w.bufs.length > 1 ? [Buffer.concat(w.bufs)] : w.bufs, w.at);
+        w.seg.write(w.bufs.length > 1 ? [joinChunk(w.bufs)] : w.bufs, w.at);
         w.seg.wrotePosition = w.end;
       }
     } catch (err) {
