@@ -22,7 +22,7 @@ describe('startStandalone as a library', () => {
         consumer.subscribe('LibTopic', '*');
         consumer.registerMessageListener(async (msgs) => {
           resolve(msgs[0].body.toString());
-          return 'CONSUME_SUCCESS';
+          return 'CONSUME_SUCCESS' as const;
         });
       });
       await consumer.start();

@@ -142,7 +142,7 @@ describe('push consumer', () => {
         total++;
       }
       await new Promise((r) => setTimeout(r, 1));
-      return 'SUCCESS';
+      return 'SUCCESS' as const;
     });
     await c.start();
     await waitFor(() => total >= 120, 20000, '120 messages');
