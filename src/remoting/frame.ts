@@ -4,7 +4,7 @@
 import { RemotingCommand, SerializeType } from './command.js';
 import { FrameDecodeError } from './errors.js';
 import { decodeBinaryHeader, encodeBinaryHeader } from './header-binary.js';
-import { decodeJsonHeader, encodeJsonHeader } from './header-json.js';
+import { decodeJsonHeader, encodeJsonHeader, encodeJsonHeaderString } from './header-json.js';
 
 export const DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
 
@@ -14,13 +14,24 @@ export function encodeHeader(cmd: RemotingCommand): Buffer {
 
 /** The whole frame as one buffer (header and body copied once). */
 export function encodeFrame(cmd: RemotingCommand): Buffer {
-  const header = encodeHeader(cmd);
   const bodyLen = cmd.body ? cmd.body.length : 0;
-  const out = Buffer.allocUnsafe(8 + header.length + bodyLen);
-  out.writeInt32BE(4 + header.length + bodyLen, 0);
-  out.writeUInt32BE(((cmd.serializeType & 0xff) << 24 | header.length) >>> 0, 4);
-  header.copy(out, 8);
-  if (cmd.body) cmd.body.copy(out, 8 + header.length);
+  let out: Buffer;
+  let headerLen: number;
+  if (cmd.serializeType === SerializeType.ROCKETMQ) {
+    const header = encodeBinaryHeader(cmd);
+    headerLen = header.length;
+    out = Buffer.allocUnsafe(8 + headerLen + bodyLen);
+    header.copy(out, 8);
+  } else {
+    // JSON: the header string is written straight into the frame (no intermediate header buffer)
+    const s = encodeJsonHeaderString(cmd);
+    headerLen = Buffer.byteLength(s, 'utf8');
+    out = Buffer.allocUnsafe(8 + headerLen + bodyLen);
+    out.write(s, 8, headerLen, 'utf8');
+  }
+  out.writeInt32BE(4 + headerLen + bodyLen, 0);
+  out.writeUInt32BE(((cmd.serializeType & 0xff) << 24 | headerLen) >>> 0, 4);
+  if (cmd.body) cmd.body.copy(out, 8 + headerLen);
   return out;
 }
 

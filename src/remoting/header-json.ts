@@ -6,8 +6,12 @@ import { RemotingCommand, SerializeType } from './command.js';
 import { FrameDecodeError } from './errors.js';
 import { parseLanguage } from './language.js';
 
+/** Characters fastjson escapes; most header strings have none, and one native test settles that. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f]/;
+
 /** JSON string literal as fastjson writes it. */
 export function jsonString(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
   let out = '"';
   let start = 0;
   for (let i = 0; i < s.length; i++) {
@@ -33,19 +37,26 @@ export function jsonString(s: string): string {
 }
 
 export function encodeJsonHeader(cmd: RemotingCommand): Buffer {
+  return Buffer.from(encodeJsonHeaderString(cmd), 'utf8');
+}
+
+/** The JSON header as a string (the frame encoder writes it straight into the frame buffer). */
+export function encodeJsonHeaderString(cmd: RemotingCommand): string {
   let s = `{"code":${cmd.code}`;
   if (cmd.extFields) {
-    const parts: string[] = [];
-    for (const [k, v] of Object.entries(cmd.extFields)) {
+    const ext = cmd.extFields as Record<string, unknown>;
+    let parts = '';
+    for (const k in ext) {
+      const v = ext[k];
       if (v === undefined || v === null) continue;
-      parts.push(`${jsonString(k)}:${jsonString(String(v))}`);
+      parts += (parts.length ? ',' : '') + jsonString(k) + ':' + jsonString(String(v));
     }
-    s += `,"extFields":{${parts.join(',')}}`;
+    s += `,"extFields":{${parts}}`;
   }
   s += `,"flag":${cmd.flag},"language":${jsonString(cmd.language)},"opaque":${cmd.opaque}`;
   if (cmd.remark !== undefined && cmd.remark !== null) s += `,"remark":${jsonString(cmd.remark)}`;
   s += `,"serializeTypeCurrentRPC":"JSON","version":${cmd.version}}`;
-  return Buffer.from(s, 'utf8');
+  return s;
 }
 
 function asInt(v: unknown, dflt: number): number {
@@ -80,7 +91,9 @@ export function decodeJsonHeader(buf: Buffer): RemotingCommand {
       throw new FrameDecodeError('header extFields is not an object');
     }
     const ext: Record<string, string> = {};
-    for (const [k, v] of Object.entries(o.extFields as Record<string, unknown>)) {
+    const src = o.extFields as Record<string, unknown>;
+    for (const k in src) {
+      const v = src[k];
       if (v === null || v === undefined) continue;
       ext[k] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
     }

@@ -3,7 +3,7 @@
 //  - idle RSS of that standalone process
 //  - throughput: our RemotingClient on loopback, SEND_MESSAGE_V2, 1 KB bodies, async flush, 32 sends in flight
 //  - latency: p50/p99/p999 at half the measured throughput (paced sends)
-// Options: BENCH_SECONDS (default 10), BENCH_INFLIGHT (32), BENCH_SIZE (1024).
+// Options: BENCH_SECONDS (default 10), BENCH_INFLIGHT (32), BENCH_SIZE (1024), BENCH_NODE_ARGS (broker's node flags).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +40,9 @@ function pct(sorted, p) {
 
 async function startChild(store) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/mqctl.js'), 'start', '--namesrv-port', '0', '--port', '0', '--store-dir', store], {
+  // BENCH_NODE_ARGS: extra node flags for the broker process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/mqctl.js'), 'start', '--namesrv-port', '0', '--port', '0', '--store-dir', store], {
     stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MQCTL_LOG_LEVEL: 'warn' },
   });
   let out = '';
