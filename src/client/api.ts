@@ -4,7 +4,7 @@ import { RemotingClient } from '../remoting/client.js';
 import { RemotingCommand } from '../remoting/command.js';
 import { RequestCode, ResponseCode } from '../protocol/codes.js';
 import { decodeTopicRouteData, type TopicRouteData } from '../protocol/route.js';
-import { encodeHeartbeatData, type HeartbeatData } from '../protocol/heartbeat.js';
+import { encodeCheckClientConfigBody, encodeHeartbeatData, type HeartbeatData, type SubscriptionData } from '../protocol/heartbeat.js';
 import {
   decodeConsumerIdList,
   decodeLockBatchResponseBody,
@@ -267,6 +267,13 @@ export class MQClientAPI {
     const res = await this.remoting.invoke(addr, req, timeoutMs);
     if (res.code !== ResponseCode.SUCCESS) fail(res, addr);
     return res.version;
+  }
+
+  /** CHECK_CLIENT_CONFIG: the broker validates a non-TAG subscription (SQL92 parse errors answer 23). */
+  async checkClientInBroker(addr: string, group: string, clientId: string, subscriptionData: SubscriptionData, timeoutMs = this.defaultTimeoutMs): Promise<void> {
+    const body = encodeCheckClientConfigBody({ clientId, group, subscriptionData });
+    const res = await this.remoting.invoke(addr, RemotingCommand.createRequest(RequestCode.CHECK_CLIENT_CONFIG, undefined, body), timeoutMs);
+    if (res.code !== ResponseCode.SUCCESS) fail(res, addr);
   }
 
   async unregisterClient(addr: string, clientID: string, producerGroup?: string, consumerGroup?: string, timeoutMs = this.defaultTimeoutMs): Promise<void> {

@@ -284,6 +284,15 @@ export class MQClientInstance {
     return this.findBrokerAddressInSubscribe(brokerName, 0, false)?.addr;
   }
 
+  /** An address (master first) of a random broker serving the topic's cached route. */
+  findBrokerAddrByTopic(topic: string): string | undefined {
+    const datas = this.topicRouteTable.get(topic)?.brokerDatas ?? [];
+    if (datas.length === 0) return undefined;
+    const bd = datas[Math.floor(Math.random() * datas.length)];
+    const ids = [...bd.brokerAddrs.keys()].sort((a, b) => a - b);
+    return ids.length > 0 ? bd.brokerAddrs.get(ids[0]) : undefined;
+  }
+
   /** GET_CONSUMER_LIST_BY_GROUP from one broker serving the topic. */
   async findConsumerIdList(topic: string, group: string): Promise<string[]> {
     const route = this.topicRouteTable.get(topic);

@@ -196,10 +196,26 @@ export class PushConsumer implements ConsumerInner, ConsumeServiceHost {
     this.startTimestamp = Date.now();
     this.instance.start();
     await updateRoutes(this.instance, this.subscriptions.keys());
+    try {
+      await this.checkClientInBroker();
+    } catch (e) {
+      // as Apache's start(): a subscription the broker refuses (bad SQL92, filtering disabled) fails start
+      await this.shutdown();
+      throw e;
+    }
     await this.instance.sendHeartbeatToAllBrokers();
     // the heartbeat makes the broker create %RETRY%<group>: learn its route now rather than in 30 s
     await this.fetchMissingRoutes();
     this.instance.rebalanceImmediately();
+  }
+
+  /** CHECK_CLIENT_CONFIG of every non-TAG subscription to one broker serving its topic (skipped without a route). */
+  private async checkClientInBroker(): Promise<void> {
+    for (const sub of this.subscriptions.values()) {
+      if (!sub.expressionType || sub.expressionType.toUpperCase() === 'TAG') continue;
+      const addr = this.instance.findBrokerAddrByTopic(sub.topic);
+      if (addr) await this.instance.api.checkClientInBroker(addr, this.group, this.instance.clientId, sub);
+    }
   }
 
   private async fetchMissingRoutes(): Promise<void> {

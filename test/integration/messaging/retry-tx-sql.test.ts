@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MQAdmin } from '../../../src/client/admin/index.js';
 import { Producer, PushConsumer, buildSubscriptionData, createMessage } from '../../../src/client/index.js';
+import { MQBrokerError } from '../../../src/client/errors.js';
 import { TransactionProducer, type LocalTransactionState } from '../../../src/client/producer/transaction-producer.js';
 import { sendWithTransactionOutcome } from '../../../src/client/producer/transaction-outcome.js';
 import type { MessageExt } from '../../../src/common/message.js';
@@ -227,6 +228,26 @@ describe('SQL92 property filter', () => {
     expect(new Set(got.map((m) => m.properties.KEYS))).toEqual(expected);
     expect(got).toHaveLength(expected.size);
   }, 60_000);
+
+  it('a push consumer with an SQL92 expression the broker cannot parse fails start() with SUBSCRIPTION_PARSE_FAILED', async () => {
+    const topic = uniqueName('SqlBadT');
+    const p = new Producer({ namesrvAddr: b.namesrv, group: uniqueName('PG') });
+    await p.start();
+    await p.send(createMessage({ topic, body: 'x' }));
+    await p.shutdown();
+    const group = uniqueName('CG');
+    const c = consumer(topic, group, () => 'CONSUME_SUCCESS', 'a > AND');
+    const err = await c.start().then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(MQBrokerError);
+    expect((err as MQBrokerError).code).toBe(ResponseCode.SUBSCRIPTION_PARSE_FAILED);
+    expect((err as MQBrokerError).remark).toMatch(/Invalid SQL92 expression "a > AND"/);
+    // the failed consumer was shut down: its group is free for a consumer with a good expression
+    expect(c.instance.findConsumer(group)).toBeUndefined();
+    const ok = consumer(topic, group, () => 'CONSUME_SUCCESS', "a IS NULL OR a <> 'x'");
+    await ok.start();
+    expect(ok.instance.findConsumer(group)).toBeDefined();
+    await ok.shutdown();
+  }, 30_000);
 
   it('CHECK_CLIENT_CONFIG refuses a bad expression with SUBSCRIPTION_PARSE_FAILED and accepts a good one', async () => {
     const rc = new RemotingClient();
