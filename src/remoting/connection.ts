@@ -108,21 +108,30 @@ export class Connection extends EventEmitter {
   /** Write a command; false when the connection is already closed. */
   write(cmd: RemotingCommand): boolean {
     if (this.isClosed || this.socket.destroyed) return false;
-    // frames written in one burst of callbacks (e.g. every send answered by one store round) leave in one
-    // syscall: cork now, uncork once the current tick's work is done
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
-    this.socket.write(encodeFrame(cmd));
+    // frames written in one burst of callbacks (e.g. every send answered by one store round) leave as one
+    // buffer in one syscall once the current tick's work is done: one stream write instead of one per frame
+    this.outFrames.push(encodeFrame(cmd));
+    if (this.outFrames.length === 1) process.nextTick(this.flushOut);
     return true;
   }
 
-  private corked = false;
+  /** Writes the frames collected this tick (a no-op when already written). */
+  private readonly flushOut = (): void => {
+    const frames = this.outFrames;
+    if (frames.length === 0) return;
+    this.outFrames = [];
+    if (this.socket.destroyed) return;
+    if (frames.length === 1) { this.socket.write(frames[0]!); return; }
+    let total = 0;
+    for (const f of frames) total += f.length;
+    if (total <= 256 * 1024) { this.socket.write(Buffer.concat(frames, total)); return; }
+    // big frames (pull results): no copy, still one writev
+    this.socket.cork();
+    for (const f of frames) this.socket.write(f);
+    this.socket.uncork();
+  };
+
+  private outFrames: Buffer[] = [];
 
   request(cmd: RemotingCommand, timeoutMs: number, addrLabel = this.remoteAddr, reportedTimeoutMs = timeoutMs): Promise<RemotingCommand> {
     return new Promise((resolve, reject) => {
@@ -145,6 +154,7 @@ export class Connection extends EventEmitter {
         reject(new RemotingSendError(this.remoteAddr, cmd.code, 'connection closed'));
         return;
       }
+      this.flushOut(); // keep frame order: anything written earlier in this tick goes first
       this.socket.write(encodeFrame(cmd), (err) => (err ? reject(new RemotingSendError(this.remoteAddr, cmd.code, err.message)) : resolve()));
     });
   }
