@@ -90,6 +90,8 @@ export class Producer implements ProducerInner {
   private readonly o: Required<Omit<ProducerOptions, keyof ClientOptions | 'instance' | 'group' | 'internal'>>;
   private state: 'created' | 'running' | 'closed' = 'created';
   private transactionCheckHandler?: TransactionCheckHandler;
+  /** Settles when start's createTopicKey route lookup and heartbeat are done (at once for internal producers). */
+  protected announced: Promise<void> = Promise.resolve();
 
   constructor(opts: ProducerOptions = {}) {
     this.group = opts.group ?? 'DEFAULT_PRODUCER';
@@ -120,6 +122,22 @@ export class Producer implements ProducerInner {
     this.instance.registerProducer(this);
     this.state = 'running';
     this.instance.start();
+    if (!this.internal) this.announced = this.announce();
+  }
+
+  /**
+   * Routes the createTopicKey (TBW102) and heartbeats, in the background, as Apache's producer (4.9–5.1) keeps
+   * its createTopicKey in the publish table: the brokers then learn this group at once rather than at the next
+   * 30 s heartbeat, which a producer that only answers transaction check-backs needs. Never throws.
+   */
+  private async announce(): Promise<void> {
+    const key = this.o.createTopicKey;
+    try {
+      await this.findPublishInfo(key);
+    } catch (e) {
+      if (this.state === 'running') this.instance.logger.debug(`route of ${key}: ${(e as Error).message}`);
+    }
+    if (this.state === 'running') await this.instance.sendHeartbeatToAllBrokers().catch(() => undefined);
   }
 
   /** Unregisters from brokers; the client instance closes when nothing else uses it. */

@@ -31,27 +31,20 @@ function stateToType(s: LocalTransactionState): number {
 
 export class TransactionProducer extends Producer {
   private listener?: TransactionListener;
-  private readonly createTopicKey: string;
 
   constructor(opts: TransactionProducerOptions = {}) {
     super(opts);
-    this.createTopicKey = opts.createTopicKey ?? 'TBW102';
     this.listener = opts.transactionListener;
     this.setTransactionCheckHandler((req) => void this.onCheck(req));
   }
 
   /**
-   * Starts and makes itself known to the brokers at once, as Apache's producer does by routing its
-   * createTopicKey (TBW102) at start: a producer restarted before a check-back must be reachable for it.
+   * Starts and waits until it is known to the brokers (the shared start's createTopicKey route and heartbeat):
+   * a producer restarted before a check-back must be reachable for it.
    */
   override async start(): Promise<void> {
     await super.start();
-    try {
-      await this.findPublishInfo(this.createTopicKey);
-    } catch (e) {
-      this.instance.logger.warn(`route of ${this.createTopicKey}: ${(e as Error).message}`);
-    }
-    await this.instance.sendHeartbeatToAllBrokers().catch(() => undefined);
+    await this.announced;
   }
 
   setTransactionListener(l: TransactionListener): void {

@@ -42,12 +42,12 @@ async function fakeBroker(answer: (req: RemotingCommand) => number): Promise<Fak
   return fb;
 }
 
-async function fakeNamesrv(route: () => TopicRouteData): Promise<{ addr: string; lookups: number }> {
+async function fakeNamesrv(route: () => TopicRouteData, withTbw102 = false): Promise<{ addr: string; lookups: number }> {
   const server = new RemotingServer({ host: '127.0.0.1', port: 0 });
   const st = { addr: '', lookups: 0 };
   server.registerProcessor(RequestCode.GET_ROUTEINFO_BY_TOPIC, (req) => {
     st.lookups++;
-    if (req.field('topic') === 'TBW102') return RemotingCommand.createResponse(ResponseCode.TOPIC_NOT_EXIST, 'No topic route info');
+    if (req.field('topic') === 'TBW102' && !withTbw102) return RemotingCommand.createResponse(ResponseCode.TOPIC_NOT_EXIST, 'No topic route info');
     const res = RemotingCommand.createResponse(0);
     res.body = encodeTopicRouteData(route(), { standard: true });
     return res;
@@ -122,6 +122,19 @@ describe('producer on the wire', () => {
     busy.answer = () => ResponseCode.MESSAGE_ILLEGAL;
     await expect(p.send(createMessage({ topic: 'T', body: 'x' }))).rejects.toThrow(/13/);
     expect(busy.sends).toHaveLength(4);
+  });
+
+  it('a started producer that sends nothing routes TBW102 and heartbeats its group at once', async () => {
+    const b = await fakeBroker(() => 0);
+    const ns = await fakeNamesrv(() => routeOf(['broker-a', b.addr]), true);
+    // the periodic heartbeat is 30 s away: only the start's own one can arrive within the wait below
+    const p = await producerFor(ns.addr);
+    const end = Date.now() + 3000;
+    while (b.heartbeats.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(b.heartbeats.length).toBeGreaterThan(0);
+    const hb = decodeHeartbeatData(b.heartbeats[0].body!);
+    expect(hb.producerDataSet.map((x) => x.groupName)).toContain('PG_WIRE');
+    expect(p.instance.getTopicRoute('TBW102')).toBeDefined();
   });
 
   it('heartbeats carry the producer group (masters only) and the clientId', async () => {
