@@ -16,7 +16,6 @@ import {
 import { RemotingCommand } from '../../remoting/command.js';
 import type { RemotingServer } from '../../remoting/server.js';
 import type { BrokerContext } from '../context.js';
-import { APPLY_TOPIC_FAQ, SUBSCRIPTION_GROUP_FAQ } from './util.js';
 
 /** Decode with required fields enforced; a RemotingCommand error response when something is missing. */
 export function decodeOrFail<T extends object>(codec: HeaderCodec<T>, req: RemotingCommand): T | RemotingCommand {
@@ -54,12 +53,9 @@ export function registerOffsetProcessors(server: RemotingServer, ctx: BrokerCont
     if (h instanceof RemotingCommand) return h;
     const group = h.consumerGroup as string;
     const topic = h.topic as string;
-    if (!ctx.groups.findOrCreate(group)) {
-      return RemotingCommand.createResponse(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group [${group}] does not exist, ${SUBSCRIPTION_GROUP_FAQ}`);
-    }
-    if (!ctx.topics.has(topic)) {
-      return RemotingCommand.createResponse(ResponseCode.TOPIC_NOT_EXIST, `topic[${topic}] not exist, apply first please!${APPLY_TOPIC_FAQ}`);
-    }
+    // Apache 5.3.x: an existing group only (no auto-creation here: a consumer's heartbeat or pull creates it)
+    if (!ctx.groups.get(group)) return RemotingCommand.createResponse(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `Group ${group} not exist!`);
+    if (!ctx.topics.has(topic)) return RemotingCommand.createResponse(ResponseCode.TOPIC_NOT_EXIST, `Topic ${topic} not exist!`);
     ctx.offsets.commit(group, topic, h.queueId as number, h.commitOffset as number);
     return RemotingCommand.createResponse(ResponseCode.SUCCESS);
   });

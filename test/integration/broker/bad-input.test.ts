@@ -131,6 +131,28 @@ describe('bad input gets Apache codes and the broker goes on', () => {
     expect(pull.code).toBe(ResponseCode.TOPIC_NOT_EXIST);
   });
 
+  it('UPDATE_CONSUMER_OFFSET: unknown group -> 26 "Group G not exist!" without creating it; unknown topic -> 17', async () => {
+    expect((await client.invoke(brokerAddr, sendRequest({ topic: 'OffsetT', queueId: 0, body: 'o' }), 5000)).code).toBe(ResponseCode.SUCCESS);
+    const upd = (group: string, topic: string) =>
+      client.invoke(brokerAddr, RemotingCommand.createRequest(RequestCode.UPDATE_CONSUMER_OFFSET, { consumerGroup: group, topic, queueId: 0, commitOffset: 1 }), 5000);
+    const query = (group: string) =>
+      client.invoke(brokerAddr, RemotingCommand.createRequest(RequestCode.QUERY_CONSUMER_OFFSET, { consumerGroup: group, topic: 'OffsetT', queueId: 0, setZeroIfNotFound: false }), 5000);
+    // Apache 5.3.x: the group must exist even with autoCreateSubscriptionGroup on (this broker's default)
+    for (let i = 0; i < 2; i++) {
+      const unknown = await upd('CG_NEVER_SEEN', 'OffsetT');
+      expect(unknown.code).toBe(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST);
+      expect(unknown.remark).toBe('Group CG_NEVER_SEEN not exist!');
+    }
+    expect((await query('CG_NEVER_SEEN')).code).toBe(ResponseCode.QUERY_NOT_FOUND);
+    // a pull creates the group; then the commit is stored
+    expect((await client.invoke(brokerAddr, pullRequest({ group: 'CG_OFFS', topic: 'OffsetT', queueId: 0, offset: 0 }), 5000)).code).toBe(ResponseCode.SUCCESS);
+    expect((await upd('CG_OFFS', 'OffsetT')).code).toBe(ResponseCode.SUCCESS);
+    expect((await query('CG_OFFS')).field('offset')).toBe('1');
+    const noTopic = await upd('CG_OFFS', 'NoSuchOffsetTopic');
+    expect(noTopic.code).toBe(ResponseCode.TOPIC_NOT_EXIST);
+    expect(noTopic.remark).toBe('Topic NoSuchOffsetTopic not exist!');
+  });
+
   it('still serves good requests afterwards', async () => {
     const uniq = 'C0A8010A30395AF978500B3A6C100001';
     const res = await client.invoke(brokerAddr, sendRequest({ topic: 'FourQueues', queueId: 1, body: 'still alive', props: { UNIQ_KEY: uniq } }), 5000);

@@ -47,11 +47,11 @@ describe('broker restarts', () => {
       const r = await client.invoke(mq.broker, sendRequest({ topic, queueId: i % 4, body: `r${i}` }), 5000);
       expect(r.code).toBe(ResponseCode.SUCCESS);
     }
-    const upd = await client.invoke(mq.broker, RemotingCommand.createRequest(RequestCode.UPDATE_CONSUMER_OFFSET, { consumerGroup: 'CG_R', topic, queueId: 0, commitOffset: 3 }), 5000);
-    expect(upd.code).toBe(ResponseCode.SUCCESS);
-    // the commit-offset flag of a pull stores the consumer's offset too
+    // the commit-offset flag of a pull stores the consumer's offset too (and the pull creates the group)
     const pr = await client.invoke(mq.broker, pullRequest({ group: 'CG_R', topic, queueId: 1, offset: 2, commitOffset: 2 }), 5000);
     expect(pr.code).toBe(ResponseCode.SUCCESS);
+    const upd = await client.invoke(mq.broker, RemotingCommand.createRequest(RequestCode.UPDATE_CONSUMER_OFFSET, { consumerGroup: 'CG_R', topic, queueId: 0, commitOffset: 3 }), 5000);
+    expect(upd.code).toBe(ResponseCode.SUCCESS);
     expect((await queryOffset(mq.broker, 'CG_R', topic, 2)).code).toBe(ResponseCode.QUERY_NOT_FOUND);
 
     expect(await stop(mq.proc)).toBe(0);
