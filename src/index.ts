@@ -15,6 +15,8 @@ export {
   PushConsumer,
   TransactionProducer,
   createMessage,
+  ConsumeConcurrentlyStatus,
+  ConsumeOrderlyStatus,
   MQClientError,
   MQBrokerError,
   type ProducerOptions,
@@ -22,5 +24,7 @@ export {
   type SendResult,
   type MessageInit,
   type TransactionListener,
+  type MessageListenerConcurrently,
+  type MessageListenerOrderly,
 } from './client/index.js';
 export { MQAdmin } from './client/admin/admin.js';

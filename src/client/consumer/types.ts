@@ -3,8 +3,16 @@ import type { MessageExt } from '../../common/message.js';
 import type { MessageQueue } from '../../protocol/admin.js';
 import type { ConsumeFromWhere, MessageModel } from '../../protocol/heartbeat.js';
 
-export type ConsumeConcurrentlyStatus = 'CONSUME_SUCCESS' | 'RECONSUME_LATER';
-export type ConsumeOrderlyStatus = 'SUCCESS' | 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
+/**
+ * Listener results, as values (like Java's enums) and as types. Return `ConsumeConcurrentlyStatus.CONSUME_SUCCESS`
+ * from an async listener: TypeScript widens a bare string literal returned by an async arrow to `string`, which
+ * the listener type then refuses; the constant keeps its literal type. Plain (non-async) listeners may return the
+ * bare strings.
+ */
+export const ConsumeConcurrentlyStatus = { CONSUME_SUCCESS: 'CONSUME_SUCCESS', RECONSUME_LATER: 'RECONSUME_LATER' } as const;
+export type ConsumeConcurrentlyStatus = (typeof ConsumeConcurrentlyStatus)[keyof typeof ConsumeConcurrentlyStatus];
+export const ConsumeOrderlyStatus = { SUCCESS: 'SUCCESS', SUSPEND_CURRENT_QUEUE_A_MOMENT: 'SUSPEND_CURRENT_QUEUE_A_MOMENT' } as const;
+export type ConsumeOrderlyStatus = (typeof ConsumeOrderlyStatus)[keyof typeof ConsumeOrderlyStatus];
 
 export interface ConsumeConcurrentlyContext {
   messageQueue: MessageQueue;
