@@ -52,8 +52,8 @@ const VERSION_STANDARD_JSON_ROUTE = 401;
 const VERSION_REGISTER_BODY = 37;
 const APPLY_TOPIC_URL = 'https://rocketmq.apache.org/docs/bestPractice/06FAQ';
 
-/** FAQUrl.suggestTodo */
-function suggestTodo(url: string): string {
+/** Apache FAQUrl.suggestTodo: the "See <url> for further details." suffix. */
+function faqHint(url: string): string {
   return `\nSee ${url} for further details.`;
 }
 
@@ -144,7 +144,7 @@ export function registerNamesrvProcessors(server: RemotingServer, ctx: NamesrvCo
     }
     const rd = routes.pickupTopicRouteData(h.topic!, { supportActingMaster: config.supportActingMaster });
     if (!rd) {
-      return fail(ResponseCode.TOPIC_NOT_EXIST, `No topic route info in name server for the topic: ${h.topic}${suggestTodo(APPLY_TOPIC_URL)}`);
+      return fail(ResponseCode.TOPIC_NOT_EXIST, `No topic route info in name server for the topic: ${h.topic}${faqHint(APPLY_TOPIC_URL)}`);
     }
     if (config.orderMessageEnable) {
       const conf = kv.get(ORDER_TOPIC_CONFIG_NAMESPACE, h.topic!);

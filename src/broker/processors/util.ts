@@ -4,13 +4,13 @@ import type { TopicConfig } from '../../protocol/route.js';
 
 const FAQ = 'https://rocketmq.apache.org/docs/bestPractice/06FAQ';
 
-/** FAQUrl.suggestTodo: "\nSee <url> for further details." */
-export function suggestTodo(url: string = FAQ): string {
+/** Apache FAQUrl.suggestTodo: "\nSee <url> for further details." */
+export function faqHint(url: string = FAQ): string {
   return `\nSee ${url} for further details.`;
 }
 
-export const APPLY_TOPIC_FAQ = suggestTodo();
-export const SUBSCRIPTION_GROUP_FAQ = suggestTodo();
+export const APPLY_TOPIC_FAQ = faqHint();
+export const SUBSCRIPTION_GROUP_FAQ = faqHint();
 
 /** TopicConfig.toString(), as it appears in Apache's remarks. */
 export function formatTopicConfig(tc: TopicConfig): string {
