@@ -52,7 +52,7 @@ const VERSION_STANDARD_JSON_ROUTE = 401;
 const VERSION_REGISTER_BODY = 37;
 const APPLY_TOPIC_URL = 'https://rocketmq.apache.org/docs/bestPractice/06FAQ';
 
-/** Apache FAQUrl.suggestTodo: the "See <url> for further details." suffix. */
+/** the FAQUrl suffix Apache appends: the "See <url> for further details." suffix. */
 function faqHint(url: string): string {
   return `\nSee ${url} for further details.`;
 }

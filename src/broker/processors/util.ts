@@ -4,7 +4,7 @@ import type { TopicConfig } from '../../protocol/route.js';
 
 const FAQ = 'https://rocketmq.apache.org/docs/bestPractice/06FAQ';
 
-/** Apache FAQUrl.suggestTodo: "\nSee <url> for further details." */
+/** the FAQUrl suffix Apache appends: "\nSee <url> for further details." */
 export function faqHint(url: string = FAQ): string {
   return `\nSee ${url} for further details.`;
 }
