@@ -2,7 +2,6 @@ package mqctl.compat;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
@@ -19,24 +18,7 @@ public final class LitePullConsumer {
     }
 
     public static void main(String[] argv) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("program", "litePullConsumer");
-        List<String> fatal = new ArrayList<>();
-        int code = 0;
-        long started = System.currentTimeMillis();
-        try {
-            code = run(new Args(argv), out);
-        } catch (Throwable t) {
-            fatal.add("fatal: " + t);
-            code = 1;
-        }
-        out.put("elapsedMs", System.currentTimeMillis() - started);
-        if (!fatal.isEmpty()) {
-            out.put("errors", fatal);
-        }
-        System.out.println(Json.write(out));
-        System.out.flush();
-        Runtime.getRuntime().halt(code);
+        ProgramMain.main("litePullConsumer", argv, LitePullConsumer::run);
     }
 
     private static int run(Args a, Map<String, Object> out) throws Exception {

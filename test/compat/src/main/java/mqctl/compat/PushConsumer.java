@@ -1,7 +1,6 @@
 package mqctl.compat;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,24 +25,7 @@ public final class PushConsumer {
     }
 
     public static void main(String[] argv) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("program", "pushConsumer");
-        List<String> fatal = new ArrayList<>();
-        int code = 0;
-        long started = System.currentTimeMillis();
-        try {
-            code = run(new Args(argv), out);
-        } catch (Throwable t) {
-            fatal.add("fatal: " + t);
-            code = 1;
-        }
-        out.put("elapsedMs", System.currentTimeMillis() - started);
-        if (!fatal.isEmpty()) {
-            out.put("errors", fatal);
-        }
-        System.out.println(Json.write(out));
-        System.out.flush();
-        Runtime.getRuntime().halt(code);
+        ProgramMain.main("pushConsumer", argv, PushConsumer::run);
     }
 
     /**
