@@ -55,6 +55,11 @@ export interface RemotingServerOptions {
   maxFrameSize?: number;
   logger?: Logger;
   name?: string;
+  /**
+   * Requests of one connection handled per event-loop turn (default 16): a client with many requests in
+   * flight gets answers to the first group while the rest is worked on, so both sides stay busy.
+   */
+  requestsPerTurn?: number;
 }
 
 export class RemotingServer extends EventEmitter {
@@ -63,12 +68,14 @@ export class RemotingServer extends EventEmitter {
   private readonly server: net.Server;
   private readonly logger: Logger;
   private readonly maxFrameSize: number;
+  private readonly requestsPerTurn: number;
   private boundPort = 0;
 
   constructor(private readonly opts: RemotingServerOptions = {}) {
     super();
     this.logger = opts.logger ?? silentLogger;
     this.maxFrameSize = opts.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
+    this.requestsPerTurn = Math.max(1, opts.requestsPerTurn ?? 16);
     this.server = net.createServer((socket) => this.accept(socket));
     this.server.on('error', (err) => this.logger.error(`${opts.name ?? 'server'} error: ${err.message}`));
   }
@@ -104,6 +111,7 @@ export class RemotingServer extends EventEmitter {
       maxFrameSize: this.maxFrameSize,
       logger: this.logger,
       onRequest: (req, c) => this.processors.dispatch(req, c, channel, this.logger),
+      requestsPerTurn: this.requestsPerTurn,
     });
     const channel = new ServerChannel(conn);
     this.channels.add(channel);

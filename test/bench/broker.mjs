@@ -33,6 +33,12 @@ function rssMb(pid) {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** CPU seconds (user + system) used so far by a process, from /proc/<pid>/stat. */
+function cpuSeconds(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 function pct(sorted, p) {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -114,7 +120,12 @@ try {
   const idleRss = rssMb(ctx.child.pid);
   // warm-up, then the measured run
   await throughput(ctx.client, ctx.broker, 2);
+  const cpu0 = cpuSeconds(ctx.child.pid);
+  const own0 = process.cpuUsage();
   const tp = await throughput(ctx.client, ctx.broker, SECONDS);
+  const brokerCpu = (cpuSeconds(ctx.child.pid) - cpu0) / tp.secs;
+  const own = process.cpuUsage(own0);
+  const clientCpu = (own.user + own.system) / 1e6 / tp.secs;
   const half = await paced(ctx.client, ctx.broker, Math.max(100, Math.floor(tp.rate / 2)), Math.min(SECONDS, 10));
   const loadedRss = rssMb(ctx.child.pid);
   const result = {
@@ -128,6 +139,11 @@ try {
     syncSendsPerSec: Math.round(tp.rate),
     sendMBps: Number(((tp.rate * SIZE) / 1048576).toFixed(1)),
     failed: tp.failed,
+    // share of one core each process used during the throughput run, and CPU µs per send
+    brokerCpu: Number(brokerCpu.toFixed(2)),
+    clientCpu: Number(clientCpu.toFixed(2)),
+    brokerUsPerSend: Number((brokerCpu * 1e6 / tp.rate).toFixed(1)),
+    clientUsPerSend: Number((clientCpu * 1e6 / tp.rate).toFixed(1)),
     halfRate: { rate: half.rate, p50Ms: +half.p50.toFixed(2), p99Ms: +half.p99.toFixed(2), p999Ms: +half.p999.toFixed(2), maxMs: +half.max.toFixed(2), maxBurst: half.behind },
   };
   console.log(JSON.stringify(result, null, 2));

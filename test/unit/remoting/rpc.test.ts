@@ -4,7 +4,7 @@ import { RemotingClient } from '../../../src/remoting/client.js';
 import { RemotingCommand, SerializeType } from '../../../src/remoting/command.js';
 import { RemotingSysResponseCode } from '../../../src/remoting/codes.js';
 import { RemotingConnectError, RemotingSendError, RemotingTimeoutError } from '../../../src/remoting/errors.js';
-import { encodeFrame } from '../../../src/remoting/frame.js';
+import { decodeFrameContent, encodeFrame } from '../../../src/remoting/frame.js';
 import { RemotingServer, type Channel } from '../../../src/remoting/server.js';
 
 const closers: Array<() => unknown> = [];
@@ -147,5 +147,45 @@ describe('RemotingServer + RemotingClient', () => {
     }
     const resp = await client.invoke(addr, RemotingCommand.createRequest(1000, { v: 'after' }));
     expect(resp.field('echo')).toBe('after');
+  });
+
+  it('takes requestsPerTurn requests per event-loop turn, answers the first group before the rest, keeps order', async () => {
+    const server = new RemotingServer({ host: '127.0.0.1', port: 0, requestsPerTurn: 4 });
+    let turn = 0;
+    let ticking = true;
+    const tick = (): void => { turn++; if (ticking) setImmediate(tick); };
+    setImmediate(tick);
+    const seen: Array<{ v: number; turn: number }> = [];
+    server.registerProcessor(1000, (req) => {
+      seen.push({ v: Number(req.field('v')), turn });
+      return RemotingCommand.createResponse(0, undefined, { echo: req.field('v') });
+    });
+    const { port } = await server.listen();
+    closers.push(() => { ticking = false; return server.close(); });
+    const sock = net.connect(port, '127.0.0.1');
+    closers.push(() => sock.destroy());
+    const answers: number[] = [];
+    const got = new Promise<void>((resolve) => {
+      let buf = Buffer.alloc(0);
+      sock.on('data', (d: Buffer) => {
+        buf = Buffer.concat([buf, d]);
+        while (buf.length >= 4 && buf.length >= 4 + buf.readInt32BE(0)) {
+          const len = buf.readInt32BE(0);
+          answers.push(Number(decodeFrameContent(buf.subarray(4, 4 + len)).field('echo')));
+          buf = buf.subarray(4 + len);
+        }
+        if (answers.length === 10) resolve();
+      });
+    });
+    // ten requests in one TCP write: one read on the server
+    sock.write(Buffer.concat(Array.from({ length: 10 }, (_, v) => encodeFrame(RemotingCommand.createRequest(1000, { v })))));
+    await got;
+    expect(answers).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(seen.map((s) => s.v)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // groups of 4, 4, 2 in three different turns
+    const turns = [...new Set(seen.map((s) => s.turn))];
+    expect(turns.length).toBe(3);
+    expect(seen.filter((s) => s.turn === turns[0]).length).toBe(4);
+    expect(seen.filter((s) => s.turn === turns[2]).length).toBe(2);
   });
 });
