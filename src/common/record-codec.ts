@@ -55,37 +55,6 @@ export interface EncodeOptions {
   alloc?: (size: number) => Buffer;
 }
 
-/**
- * Serialized length of properties when every key and value is ASCII (then they are written straight into
- * the record, no intermediate string); -1 otherwise.
- */
-function asciiPropsLength(props: Record<string, string | undefined | null> | undefined): number {
-  if (!props) return 0;
-  let n = 0;
-  for (const k in props) {
-    const v = props[k];
-    if (v === undefined || v === null) continue;
-    const kl = asciiLength(k);
-    const vl = asciiLength(v);
-    if (kl < 0 || vl < 0) return -1;
-    n += kl + vl + 2;
-  }
-  return n;
-}
-
-/** Writes `k\u0001v\u0002` pairs (all ASCII, as checked by asciiPropsLength). */
-function writeAsciiProps(buf: Buffer, props: Record<string, string | undefined | null> | undefined, off: number): void {
-  if (!props) return;
-  for (const k in props) {
-    const v = props[k];
-    if (v === undefined || v === null) continue;
-    writeAscii(buf, k, off); off += k.length;
-    buf[off++] = 1;
-    writeAscii(buf, v, off); off += v.length;
-    buf[off++] = 2;
-  }
-}
-
 /** Big-endian int32 by byte stores (typed-array stores truncate mod 256): no range checks on the hot path. */
 function w32(buf: Buffer, v: number, off: number): void {
   buf[off] = v >>> 24;
@@ -135,31 +104,89 @@ function writeAscii(buf: Buffer, s: string, off: number): void {
   for (let i = 0; i < s.length; i++) buf[off + i] = s.charCodeAt(i);
 }
 
-/** Encodes one record. The V6 host bits of sysFlag are set from the host addresses. */
-export function encodeRecord(msg: MessageExtBrokerInner, opts: EncodeOptions = {}): Buffer {
+let lastTopic = '';
+let lastTopicAscii = 0;
+/** ASCII length of a topic (-1 when not ASCII); puts come in runs of one topic, so the last answer is kept. */
+function topicAsciiLength(topic: string): number {
+  if (topic !== lastTopic) {
+    lastTopicAscii = asciiLength(topic);
+    lastTopic = topic;
+  }
+  return lastTopicAscii;
+}
+
+/**
+ * Writes `k\u0001v\u0002` pairs from `off` while checking they are ASCII, stopping at `limit`.
+ * Returns the bytes written, -1 at the first non-ASCII character, -2 when `limit` would be passed.
+ */
+function writeAsciiPropsChecked(buf: Buffer, props: Record<string, string | undefined | null> | undefined, off: number, limit: number): number {
+  if (!props) return 0;
+  const start = off;
+  for (const k in props) {
+    const v = props[k];
+    if (v === undefined || v === null) continue;
+    if (off + k.length + v.length + 2 > limit) return -2;
+    for (let i = 0; i < k.length; i++) {
+      const c = k.charCodeAt(i);
+      if (c > 0x7f) return -1;
+      buf[off++] = c;
+    }
+    buf[off++] = 1;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c > 0x7f) return -1;
+      buf[off++] = c;
+    }
+    buf[off++] = 2;
+  }
+  return off - start;
+}
+
+function propertiesTooLarge(len: number): RecordEncodeError {
+  return new RecordEncodeError('PROPERTIES_SIZE_EXCEEDED', `properties size ${len} exceeds ${MAX_PROPERTIES_LENGTH}`);
+}
+
+/**
+ * Encodes one record at `target[off]` and returns its length; when it does not fit, returns minus the room
+ * it needs (the caller gets a bigger buffer and calls again). The V6 host bits of sysFlag are set from the
+ * host addresses. ASCII properties are checked and written in one pass, straight into the record.
+ */
+export function encodeRecordInto(msg: MessageExtBrokerInner, target: Buffer, off: number, opts: EncodeOptions = {}): number {
   const born = hostOf(msg.bornHost);
   const store = hostOf(msg.storeHost);
   let sysFlag = msg.sysFlag & ~(SysFlag.BORNHOST_V6 | SysFlag.STOREHOSTADDRESS_V6);
   if (born.v6) sysFlag |= SysFlag.BORNHOST_V6;
   if (store.v6) sysFlag |= SysFlag.STOREHOSTADDRESS_V6;
-  const topicAscii = asciiLength(msg.topic);
+  const topicAscii = topicAsciiLength(msg.topic);
   const topicLen = topicAscii >= 0 ? topicAscii : Buffer.byteLength(msg.topic);
   const version = opts.version ?? (topicLen > 127 ? 2 : 1);
   if (version === 1 && topicLen > 127) throw new RecordEncodeError('MESSAGE_ILLEGAL', `topic too long for a v1 record: ${topicLen}`);
   if (topicLen > 32767) throw new RecordEncodeError('MESSAGE_ILLEGAL', `topic too long: ${topicLen}`);
-  const direct = opts.propertiesString === undefined ? asciiPropsLength(msg.properties) : -1;
-  const props = direct >= 0 ? '' : opts.propertiesString ?? messageProperties2String(msg.properties);
-  const propsAscii = direct >= 0 ? direct : asciiLength(props);
-  const propsLen = propsAscii >= 0 ? propsAscii : Buffer.byteLength(props);
-  if (propsLen > MAX_PROPERTIES_LENGTH) {
-    throw new RecordEncodeError('PROPERTIES_SIZE_EXCEEDED', `properties size ${propsLen} exceeds ${MAX_PROPERTIES_LENGTH}`);
+  const body = msg.body ?? EMPTY;
+  const bornLen = born.bytes.length;
+  const storeLen = store.bytes.length;
+  const base = calcRecordLength(version, body.length, topicLen, 0, bornLen, storeLen);
+  const propsAt = off + base;
+  let propsLen = opts.propertiesString === undefined
+    ? writeAsciiPropsChecked(target, msg.properties, propsAt, Math.min(target.length, propsAt + MAX_PROPERTIES_LENGTH + 1))
+    : -1;
+  if (propsLen === -2) {
+    // out of room, or more than the limit: find out which
+    if (propsAt + MAX_PROPERTIES_LENGTH + 1 > target.length) return -(base + MAX_PROPERTIES_LENGTH);
+    throw propertiesTooLarge(Buffer.byteLength(messageProperties2String(msg.properties)));
   }
-  const body = msg.body ?? Buffer.alloc(0);
-  const bornLen = hostLength(born.v6);
-  const storeLen = hostLength(store.v6);
-  const total = calcRecordLength(version, body.length, topicLen, propsLen, bornLen, storeLen);
-  const buf = opts.alloc ? opts.alloc(total) : Buffer.allocUnsafe(total);
-  let p = 0;
+  if (propsLen === -1) {
+    const props = opts.propertiesString ?? messageProperties2String(msg.properties);
+    propsLen = Buffer.byteLength(props);
+    if (propsLen > MAX_PROPERTIES_LENGTH) throw propertiesTooLarge(propsLen);
+    if (propsAt + propsLen > target.length) return -(base + propsLen);
+    target.write(props, propsAt, propsLen, 'utf8');
+  }
+  if (propsLen > MAX_PROPERTIES_LENGTH) throw propertiesTooLarge(propsLen);
+  const total = base + propsLen;
+  if (off + total > target.length) return -total;
+  const buf = target;
+  let p = off;
   w32(buf, total, p); p += 4;
   w32(buf, version === 2 ? MAGIC_V2 : MAGIC_V1, p); p += 4;
   w32(buf, bodyCrc(body), p); p += 4;
@@ -169,31 +196,46 @@ export function encodeRecord(msg: MessageExtBrokerInner, opts: EncodeOptions = {
   writeLong(buf, opts.physicalOffset ?? 0, p); p += 8;
   w32(buf, sysFlag, p); p += 4;
   writeLong(buf, msg.bornTimestamp, p); p += 8;
-  p += born.bytes.copy(buf, p);
+  buf.set(born.bytes, p); p += bornLen;
   writeLong(buf, opts.storeTimestamp ?? msg.storeTimestamp ?? 0, p); p += 8;
-  p += store.bytes.copy(buf, p);
+  buf.set(store.bytes, p); p += storeLen;
   w32(buf, msg.reconsumeTimes | 0, p); p += 4;
   writeLong(buf, msg.preparedTransactionOffset ?? 0, p); p += 8;
   w32(buf, body.length, p); p += 4;
-  body.copy(buf, p); p += body.length;
-  if (version === 2) { buf.writeInt16BE(topicLen, p); p += 2; } else { buf.writeInt8(topicLen, p); p += 1; }
+  buf.set(body, p); p += body.length;
+  if (version === 2) { buf[p++] = topicLen >>> 8; buf[p++] = topicLen; } else buf[p++] = topicLen;
   if (topicAscii >= 0) writeAscii(buf, msg.topic, p);
   else buf.write(msg.topic, p);
   p += topicLen;
-  buf.writeInt16BE(propsLen, p); p += 2;
-  if (direct >= 0) writeAsciiProps(buf, msg.properties, p);
-  else if (propsAscii >= 0) writeAscii(buf, props, p);
-  else buf.write(props, p);
-  return buf;
+  buf[p++] = propsLen >>> 8;
+  buf[p++] = propsLen;
+  return total;
 }
 
-/** Sets the fields only known at append time, in place. */
-export function patchRecord(buf: Buffer, at: number, queueOffset: number, physicalOffset: number, storeTimestamp: number): void {
+const EMPTY = Buffer.alloc(0);
+/** Largest record encodeRecord may need beyond its fixed part (properties at their limit). */
+const RECORD_SCRATCH = 64 * 1024;
+let scratch = Buffer.allocUnsafeSlow(RECORD_SCRATCH);
+
+/** Encodes one record into a buffer of its own (or one from opts.alloc). */
+export function encodeRecord(msg: MessageExtBrokerInner, opts: EncodeOptions = {}): Buffer {
+  let n = encodeRecordInto(msg, scratch, 0, opts);
+  if (n < 0) {
+    scratch = Buffer.allocUnsafeSlow(Math.max(RECORD_SCRATCH, -n));
+    n = encodeRecordInto(msg, scratch, 0, opts);
+  }
+  const out = opts.alloc ? opts.alloc(n) : Buffer.allocUnsafe(n);
+  scratch.copy(out, 0, 0, n);
+  return out;
+}
+
+/** Sets the fields only known at append time, in place; returns where the record's store host starts. */
+export function patchRecord(buf: Buffer, at: number, queueOffset: number, physicalOffset: number, storeTimestamp: number): number {
   writeLong(buf, queueOffset, at + POS_QUEUEOFFSET);
   writeLong(buf, physicalOffset, at + POS_PHYSICALOFFSET);
-  const sysFlag = buf.readInt32BE(at + POS_SYSFLAG);
-  const bornLen = sysFlag & SysFlag.BORNHOST_V6 ? 20 : 8;
+  const bornLen = buf[at + POS_SYSFLAG + 3]! & SysFlag.BORNHOST_V6 ? 20 : 8;
   writeLong(buf, storeTimestamp, at + POS_BORNHOST + bornLen);
+  return at + POS_BORNHOST + bornLen + 8;
 }
 
 /** Store-host bytes (address + port) of a record, for the offset msgId. */

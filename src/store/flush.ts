@@ -1,12 +1,15 @@
 import type { Checkpoint } from './checkpoint.js';
-import type { CommitLog } from './commitlog/commitlog.js';
+import type { CommitLog, PendingPut } from './commitlog/commitlog.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { IndexService } from './index/index-service.js';
 import type { ResolvedConfig } from './types.js';
 
-interface Waiter {
+/** The SYNC_FLUSH puts of one append round: answered together when the round's end offset is durable. */
+interface WaitingRound {
+  puts: PendingPut[];
   endOffset: number;
-  done: (ok: boolean) => void;
+  timer: NodeJS.Timeout;
+  settled: boolean;
 }
 
 /**
@@ -17,7 +20,7 @@ interface Waiter {
  * interval passed. Consume queues, index and checkpoint are flushed every flushIntervalConsumeQueue.
  */
 export class FlushService {
-  private waiters: Waiter[] = [];
+  private waiters: WaitingRound[] = [];
   private flushing = false;
   private timers: NodeJS.Timeout[] = [];
   private lastThorough = 0;
@@ -38,24 +41,24 @@ export class FlushService {
     this.lastThorough = Date.now();
   }
 
-  /** Waits (group commit) until endOffset is durable; resolves false on timeout. */
-  waitFlushed(endOffsets: { endOffset: number; done: (ok: boolean) => void }[]): void {
-    if (endOffsets.length === 0) return;
-    const group = endOffsets.map((e) => {
-      let settled = false;
-      const w: Waiter = { endOffset: e.endOffset, done: (ok) => { if (!settled) { settled = true; e.done(ok); } } };
-      return w;
-    });
-    this.waiters.push(...group);
+  /** Waits (group commit) until the puts' end offsets are durable; they answer FLUSH_DISK_TIMEOUT past the timeout. */
+  waitFlushed(puts: PendingPut[]): void {
+    if (puts.length === 0) return;
+    let endOffset = 0;
+    for (const p of puts) if (p.endOffset > endOffset) endOffset = p.endOffset;
+    const round: WaitingRound = { puts, endOffset, timer: undefined as unknown as NodeJS.Timeout, settled: false };
     // One timer per append round, not per put.
-    const t = setTimeout(() => { for (const w of group) w.done(false); }, this.cfg.syncFlushTimeout);
-    t.unref();
-    let left = group.length;
-    for (const w of group) {
-      const inner = w.done;
-      w.done = (ok) => { inner(ok); if (--left === 0) clearTimeout(t); };
-    }
+    round.timer = setTimeout(() => this.settle(round, false), this.cfg.syncFlushTimeout);
+    round.timer.unref();
+    this.waiters.push(round);
     this.kick();
+  }
+
+  private settle(round: WaitingRound, ok: boolean): void {
+    if (round.settled) return;
+    round.settled = true;
+    clearTimeout(round.timer);
+    for (const p of round.puts) p.settle(ok ? 'PUT_OK' : 'FLUSH_DISK_TIMEOUT', p.result);
   }
 
   private kick(): void {
@@ -66,15 +69,13 @@ export class FlushService {
       (flushed) => {
         this.flushing = false;
         if (ts) this.cp.physicMsgTimestamp = Math.max(this.cp.physicMsgTimestamp, ts);
-        const still: Waiter[] = [];
-        for (const w of this.waiters) {
-          if (w.endOffset <= flushed) w.done(true);
-          else still.push(w);
-        }
-        this.waiters = still;
+        // rounds are queued in offset order: answer the durable prefix
+        let n = 0;
+        while (n < this.waiters.length && this.waiters[n]!.endOffset <= flushed) this.settle(this.waiters[n++]!, true);
+        if (n > 0) this.waiters = this.waiters.slice(n);
         // Start the next round only after the producers just released had a chance to append (their round
         // runs in this loop turn's check phase and kicks itself): bigger groups per fdatasync.
-        if (still.length) setImmediate(() => setImmediate(() => this.kick()));
+        if (this.waiters.length) setImmediate(() => setImmediate(() => this.kick()));
       },
       (err: Error) => {
         this.flushing = false;
@@ -125,7 +126,9 @@ export class FlushService {
   }
 
   pendingWaiters(): number {
-    return this.waiters.length;
+    let n = 0;
+    for (const w of this.waiters) n += w.puts.length;
+    return n;
   }
 
   /** Final synchronous flush of everything (shutdown). */
@@ -136,7 +139,7 @@ export class FlushService {
     if (this.logicsFlushing) await this.logicsFlushing;
     this.cl.flushSync();
     if (this.cl.lastStoreTimestamp) this.cp.physicMsgTimestamp = this.cl.lastStoreTimestamp;
-    for (const w of this.waiters) w.done(true);
+    for (const w of this.waiters) this.settle(w, true);
     this.waiters = [];
     this.disp.flushSync();
     if (this.disp.lastDispatchedTimestamp) this.cp.logicsMsgTimestamp = this.disp.lastDispatchedTimestamp;

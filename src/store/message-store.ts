@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MessageExt, MessageExtBrokerInner } from '../common/message.js';
-import { decodeRecord, encodeRecord, RecordEncodeError, readLong, POS_BORNHOST, POS_SYSFLAG } from '../common/record-codec.js';
+import { decodeRecord, encodeRecordInto, RecordEncodeError, readLong, POS_BORNHOST, POS_SYSFLAG } from '../common/record-codec.js';
 import { SysFlag } from '../common/sysflag.js';
 import { RMQ_SYS_SCHEDULE_TOPIC } from '../common/topics.js';
 import { Checkpoint } from './checkpoint.js';
 import { CleanupService, type CleanupRound } from './cleanup.js';
-import { CommitLog, type PendingPut, type PendingRecord } from './commitlog/commitlog.js';
+import { CommitLog, PendingPut, PendingRecord } from './commitlog/commitlog.js';
 import { Dispatcher, DEFAULT_DELAY_LEVELS } from './dispatcher.js';
 import { ensureDir } from './file-util.js';
 import { FlushService } from './flush.js';
@@ -41,6 +41,8 @@ function illegalMessage(m: MessageExtBrokerInner): string | null {
 }
 
 const SLAB_SIZE = 4 * 1024 * 1024;
+/** How long consume-queue units and index entries may stay in memory before they are written. */
+const COMMIT_INTERVAL_MS = 10;
 
 export interface StoreOpenOptions {
   /** Delay levels for SCHEDULE_TOPIC_XXXX tags codes (broker's messageDelayLevel). */
@@ -68,8 +70,8 @@ export class MessageStore {
    */
   private slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
   private slabPos = 0;
-  private readonly encodeOpts = { alloc: (size: number): Buffer => this.slabAlloc(size) };
   private drainScheduled = false;
+  private readonly syncFlush: boolean;
   private shut = false;
   readonly bootTimestamp = Date.now();
   recovery!: RecoveryReport;
@@ -79,7 +81,8 @@ export class MessageStore {
     this.cfg = cfg;
     ensureDir(cfg.storePathRootDir);
     this.cl = new CommitLog(cfg.storePathCommitLog, cfg.mappedFileSizeCommitLog, cfg.now);
-    this.cl.preallocate = cfg.flushDiskType === 'SYNC_FLUSH';
+    this.syncFlush = cfg.flushDiskType === 'SYNC_FLUSH';
+    this.cl.preallocate = this.syncFlush;
     this.index = cfg.messageIndexEnable ? new IndexService(cfg.storePathRootDir, cfg.maxHashSlotNum, cfg.maxIndexNum, cfg.now) : null;
     this.disp = new Dispatcher(cfg.storePathRootDir, cfg.mappedFileSizeConsumeQueue, this.index, opts.messageDelayLevel ?? DEFAULT_DELAY_LEVELS);
     this.cp = new Checkpoint(path.join(cfg.storePathRootDir, 'checkpoint'));
@@ -119,46 +122,40 @@ export class MessageStore {
     const records: PendingRecord[] = [];
     let total = 0;
     let waitFlush = false;
-    for (const msg of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      const msg = batch[i]!;
       const bad = illegalMessage(msg);
       if (bad) return Promise.resolve({ status: 'MESSAGE_ILLEGAL', appendResult: null, remark: bad });
       if (msg.body && msg.body.length > this.cfg.maxMessageSize) {
         return Promise.resolve({ status: 'MESSAGE_ILLEGAL', appendResult: null, remark: `message body size ${msg.body.length} exceeds ${this.cfg.maxMessageSize}` });
       }
-      let buf: Buffer;
+      let size: number;
       try {
-        buf = encodeRecord(msg, this.encodeOpts);
+        size = encodeRecordInto(msg, this.slab, this.slabPos);
+        if (size < 0) {
+          // The slab is full: records already in it stay valid (they keep referencing it); a new one starts.
+          this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, -size));
+          this.slabPos = 0;
+          size = encodeRecordInto(msg, this.slab, 0);
+        }
       } catch (err) {
         const status: PutMessageStatus = err instanceof RecordEncodeError ? err.status : 'MESSAGE_ILLEGAL';
         return Promise.resolve({ status, appendResult: null, remark: (err as Error).message });
       }
-      records.push({ buf, topic: msg.topic, queueId: msg.queueId, sysFlag: msg.sysFlag, tagsCode: msg.tagsCode, properties: msg.properties ?? {} });
-      total += buf.length;
-      if (this.cfg.flushDiskType === 'SYNC_FLUSH' && msg.properties?.WAIT !== 'false') waitFlush = true;
+      records.push(new PendingRecord(this.slab, this.slabPos, size, msg.topic, msg.queueId, msg.sysFlag, msg.tagsCode, msg.properties ?? {}));
+      this.slabPos += size;
+      total += size;
+      if (this.syncFlush && msg.properties?.WAIT !== 'false') waitFlush = true;
     }
     return new Promise<PutMessageResult>((resolve) => {
-      this.pending.push({
-        records, totalSize: total, waitFlush,
-        resolve: (status, appendResult, remark) => resolve({ status, appendResult, remark }),
-      });
+      this.pending.push(new PendingPut(records, total, waitFlush, (status, appendResult, remark) => resolve({ status, appendResult, remark })));
       if (!this.drainScheduled) {
         // setImmediate (not a microtask): every put arriving in this I/O phase joins the round, and timers
         // (flush, cleanup) still run under a producer that never yields.
         this.drainScheduled = true;
-        setImmediate(() => this.drain());
+        setImmediate(this.drain);
       }
     });
-  }
-
-  private slabAlloc(size: number): Buffer {
-    if (this.slabPos + size > this.slab.length) {
-      // Records already taken from the full slab stay valid (they keep referencing it); a new one starts.
-      this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, size));
-      this.slabPos = 0;
-    }
-    const b = this.slab.subarray(this.slabPos, this.slabPos + size);
-    this.slabPos += size;
-    return b;
   }
 
   private checkStoreStatus(): PutMessageStatus | null {
@@ -175,7 +172,7 @@ export class MessageStore {
     return s;
   }
 
-  private drain(): void {
+  private readonly drain = (): void => {
     this.drainScheduled = false;
     const puts = this.pending;
     this.pending = [];
@@ -187,10 +184,10 @@ export class MessageStore {
       round = this.cl.appendRound(puts);
     } catch (err) {
       // E.g. a new segment file cannot be created (disk full, too many open files): nothing was acknowledged.
-      for (const p of puts) p.resolve('CREATE_MAPPED_FILE_FAILED', null, `commitlog append failed: ${(err as Error).message}`);
+      for (const p of puts) p.settle('CREATE_MAPPED_FILE_FAILED', null, `commitlog append failed: ${(err as Error).message}`);
       return;
     }
-    for (const f of round.failed) f.put.resolve(f.status, null, f.remark);
+    for (const f of round.failed) f.settle(f.failStatus ?? 'UNKNOWN_ERROR', null, f.failRemark);
     try {
       for (const d of round.dispatch) this.disp.dispatch(d);
       // Consume-queue and index writes are batched across rounds: readers commit them on demand
@@ -200,19 +197,17 @@ export class MessageStore {
       // Records are in the commitlog; recovery rebuilds consume queues from it.
       this.dispatchError = (err as Error).message;
     }
-    const waits: { endOffset: number; done: (ok: boolean) => void }[] = [];
-    for (const d of round.done) {
-      this.stats.putTimes += d.result.msgNum;
-      this.stats.putBytes += d.result.wroteBytes;
-      if (!d.put.waitFlush) d.put.resolve('PUT_OK', d.result);
-      else {
-        const r: AppendMessageResult = d.result;
-        waits.push({ endOffset: d.endOffset, done: (ok) => d.put.resolve(ok ? 'PUT_OK' : 'FLUSH_DISK_TIMEOUT', r) });
-      }
+    let waits: PendingPut[] | null = null;
+    for (const put of round.done) {
+      const r = put.result!;
+      this.stats.putTimes += r.msgNum;
+      this.stats.putBytes += r.wroteBytes;
+      if (!put.waitFlush) put.settle('PUT_OK', r);
+      else (waits ??= []).push(put);
     }
-    this.flusher.waitFlushed(waits);
+    if (waits) this.flusher.waitFlushed(waits);
     this.disp.notify(round.dispatch);
-  }
+  };
 
   private dispatchError: string | null = null;
   private commitScheduled = false;
@@ -220,14 +215,16 @@ export class MessageStore {
   private scheduleCommit(): void {
     if (this.commitScheduled) return;
     this.commitScheduled = true;
-    setImmediate(() => {
+    // A short timer, not every round: one write per touched queue every few milliseconds instead of one per
+    // queue per round (readers commit on demand, so nothing waits for it).
+    setTimeout(() => {
       this.commitScheduled = false;
       try {
         this.disp.commit();
       } catch (err) {
         this.dispatchError = (err as Error).message;
       }
-    });
+    }, COMMIT_INTERVAL_MS).unref();
   }
 
   // ---------------------------------------------------------------- get

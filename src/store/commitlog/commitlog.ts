@@ -1,29 +1,11 @@
 import fs from 'node:fs';
-import { BLANK_MAGIC, checkRecord, patchRecord, recordStoreHostBytes, type RecordMeta } from '../../common/record-codec.js';
+import { BLANK_MAGIC, checkRecord, patchRecord, POS_SYSFLAG, recordStoreHostBytes, type RecordMeta } from '../../common/record-codec.js';
 import { offsetMsgIdFromHostBytes } from '../../common/msgid.js';
-import { isDispatchedType } from '../../common/sysflag.js';
+import { isDispatchedType, SysFlag } from '../../common/sysflag.js';
 import { ensureDir } from '../file-util.js';
 import type { AppendMessageResult, PutMessageStatus } from '../types.js';
 import type { Segment } from './segment.js';
 import { SegmentQueue } from './segment-queue.js';
-
-/** One record to append, already encoded (offsets and store time are patched in at append time). */
-export interface PendingRecord {
-  buf: Buffer;
-  topic: string;
-  queueId: number;
-  sysFlag: number;
-  tagsCode: number | undefined;
-  properties: Record<string, string>;
-}
-
-/** One put (a single message or a batch of one topic/queue) waiting for the next append round. */
-export interface PendingPut {
-  records: PendingRecord[];
-  totalSize: number;
-  waitFlush: boolean;
-  resolve: (status: PutMessageStatus, result: AppendMessageResult | null, remark?: string) => void;
-}
 
 /** A record that became readable and must reach consume queues / index / waiting pulls. */
 export interface DispatchRequest {
@@ -39,11 +21,73 @@ export interface DispatchRequest {
   propertiesString?: string;
 }
 
+/**
+ * One record to append, already encoded (offsets and store time are patched in at append time). Once
+ * appended the same object says where it landed and is the record's dispatch request: one object per
+ * message on the put path, not three.
+ */
+export class PendingRecord implements DispatchRequest {
+  queueOffset = 0;
+  phyOffset = 0;
+  storeTimestamp = 0;
+  /** The encoded record is buf[at, at + size) (the store encodes a round's records back to back into one slab). */
+  constructor(readonly buf: Buffer, readonly at: number, readonly size: number, readonly topic: string, readonly queueId: number,
+    readonly sysFlag: number, public tagsCode: number | undefined, public properties: Record<string, string>) {}
+}
+
+/** What an append round did with a put; settled once (the store resolves the caller's promise with it). */
+export type PutSettle = (status: PutMessageStatus, result: AppendMessageResult | null, remark?: string) => void;
+
+/** One put (a single message or a batch of one topic/queue) waiting for the next append round. */
+export class PendingPut {
+  /** Set by the round that wrote it. */
+  result: AppendResult | null = null;
+  /** Commitlog offset after its last record: what must be durable before a SYNC_FLUSH put answers. */
+  endOffset = 0;
+  /** Set when the round refused or failed it. */
+  failStatus: PutMessageStatus | null = null;
+  failRemark = '';
+  constructor(readonly records: PendingRecord[], readonly totalSize: number, readonly waitFlush: boolean, readonly settle: PutSettle) {}
+}
+
+/**
+ * Append result of one put. The offset msgId is built only when read (the broker's answer needs it; a
+ * store-internal put such as a delayed or transactional copy usually does not): store host as hex + offset.
+ */
+export class AppendResult implements AppendMessageResult {
+  private id: string | undefined;
+  constructor(readonly wroteOffset: number, readonly wroteBytes: number, readonly queueOffset: number,
+    readonly storeTimestamp: number, readonly msgNum: number, private readonly hostHex: string,
+    /** Commitlog offsets of a batch's records (null for one message). */
+    private readonly offsets: number[] | null, ids?: string) {
+    this.id = ids;
+  }
+
+  get logicsOffset(): number {
+    return this.queueOffset;
+  }
+
+  get msgId(): string {
+    if (this.id === undefined) {
+      const one = (phy: number): string => this.hostHex + phy.toString(16).toUpperCase().padStart(16, '0');
+      this.id = this.offsets ? this.offsets.map(one).join(',') : one(this.wroteOffset);
+    }
+    return this.id;
+  }
+
+  toJSON(): AppendMessageResult {
+    return { wroteOffset: this.wroteOffset, wroteBytes: this.wroteBytes, msgId: this.msgId, queueOffset: this.queueOffset,
+      logicsOffset: this.queueOffset, storeTimestamp: this.storeTimestamp, msgNum: this.msgNum };
+  }
+}
+
 export interface AppendRoundResult {
-  dispatch: DispatchRequest[];
-  /** Puts written in this round with the end offset each must see flushed. */
-  done: { put: PendingPut; result: AppendMessageResult; endOffset: number }[];
-  failed: { put: PendingPut; status: PutMessageStatus; remark: string }[];
+  /** Records written in this round, in commitlog order. */
+  dispatch: PendingRecord[];
+  /** Puts written in this round (result and endOffset set). */
+  done: PendingPut[];
+  /** Puts refused (failStatus and failRemark set). */
+  failed: PendingPut[];
 }
 
 const BLANK_LENGTH = 8;
@@ -51,31 +95,43 @@ const BLANK_LENGTH = 8;
 let lastHostKey = -1;
 let lastHostPort = -1;
 let lastHostHex = '';
-/** Uppercase hex of an IPv4 store host (address + port), cached for the common single-host case. */
-function storeHostHex(hb: Buffer): string {
-  const a = hb.readUInt32BE(0);
-  const p = hb.readUInt32BE(4);
+/** Uppercase hex of the IPv4 store host (address + port) at buf[at], cached for the common single-host case. */
+function storeHostHex(buf: Buffer, at: number): string {
+  const a = buf.readUInt32BE(at);
+  const p = buf.readUInt32BE(at + 4);
   if (a !== lastHostKey || p !== lastHostPort) {
     lastHostKey = a;
     lastHostPort = p;
-    lastHostHex = hb.toString('hex').toUpperCase();
+    lastHostHex = buf.toString('hex', at, at + 8).toUpperCase();
   }
   return lastHostHex;
 }
 
-/**
- * One buffer holding the chunk's records in order: a view of their common backing memory when they were
- * encoded back to back (the store encodes a round into one slab), otherwise a copy.
- */
-function joinChunk(bufs: Buffer[]): Buffer {
-  const first = bufs[0]!;
-  let end = first.byteOffset + first.length;
-  for (let i = 1; i < bufs.length; i++) {
-    const b = bufs[i]!;
-    if (b.buffer !== first.buffer || b.byteOffset !== end) return Buffer.concat(bufs);
-    end += b.length;
+/** Byte ranges to write in order; records encoded back to back in one buffer merge into one range. */
+class WriteRuns {
+  private readonly bufs: Buffer[] = [];
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+
+  add(buf: Buffer, start: number, end: number): void {
+    const n = this.bufs.length - 1;
+    if (n >= 0 && this.bufs[n] === buf && this.ends[n] === start) this.ends[n] = end;
+    else {
+      this.bufs.push(buf);
+      this.starts.push(start);
+      this.ends.push(end);
+    }
   }
-  return Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset);
+
+  get empty(): boolean {
+    return this.bufs.length === 0;
+  }
+
+  /** One buffer holding every range in order: a view when there is one range, else a copy. */
+  join(): Buffer {
+    const views = this.bufs.map((b, i) => b.subarray(this.starts[i], this.ends[i]));
+    return views.length === 1 ? views[0]! : Buffer.concat(views);
+  }
 }
 
 /** The commit log: segments of records, append by rounds (one write per round per segment). */
@@ -149,16 +205,18 @@ export class CommitLog {
     touchedQueues: Map<string, number | undefined>): AppendRoundResult {
     let pos = this.writeOffset;
     let seg: Segment = this.q.segmentForWrite(pos);
-    let chunk: Buffer[] = [];
+    let chunk = new WriteRuns();
     let chunkStart = pos;
-    const writes: { seg: Segment; bufs: Buffer[]; at: number; end: number }[] = [];
+    const writes: { seg: Segment; data: WriteRuns; at: number; end: number }[] = [];
     const closeChunk = (end: number) => {
-      if (chunk.length) writes.push({ seg, bufs: chunk, at: chunkStart - seg.fileFromOffset, end: end - seg.fileFromOffset });
-      chunk = [];
+      if (!chunk.empty) writes.push({ seg, data: chunk, at: chunkStart - seg.fileFromOffset, end: end - seg.fileFromOffset });
+      chunk = new WriteRuns();
     };
     for (const put of puts) {
       if (put.totalSize + BLANK_LENGTH > this.segmentSize) {
-        out.failed.push({ put, status: 'MESSAGE_ILLEGAL', remark: `message of ${put.totalSize} bytes does not fit a commitlog segment` });
+        put.failStatus = 'MESSAGE_ILLEGAL';
+        put.failRemark = `message of ${put.totalSize} bytes does not fit a commitlog segment`;
+        out.failed.push(put);
         continue;
       }
       const left = seg.endOffset - pos;
@@ -166,7 +224,7 @@ export class CommitLog {
         const blank = Buffer.alloc(BLANK_LENGTH);
         blank.writeInt32BE(left, 0);
         blank.writeInt32BE(BLANK_MAGIC, 4);
-        chunk.push(blank);
+        chunk.add(blank, 0, BLANK_LENGTH);
         closeChunk(seg.endOffset);
         pos = seg.endOffset;
         seg = this.q.segmentForWrite(pos);
@@ -174,8 +232,11 @@ export class CommitLog {
       }
       const first = pos;
       let firstQueueOffset = -1;
-      const ids: string[] = [];
-      for (const r of put.records) {
+      let hostHex = '';
+      let ids: string[] | null = null;
+      const records = put.records;
+      for (let i = 0; i < records.length; i++) {
+        const r = records[i]!;
         let qo = 0;
         if (isDispatchedType(r.sysFlag)) {
           const key = this.queueKey(r.topic, r.queueId);
@@ -185,30 +246,31 @@ export class CommitLog {
           this.topicQueueTable.set(key, qo + 1);
         }
         if (firstQueueOffset < 0) firstQueueOffset = qo;
-        patchRecord(r.buf, 0, qo, pos, now);
-        const hb = recordStoreHostBytes(r.buf, 0);
-        ids.push(hb.length === 8 ? storeHostHex(hb) + pos.toString(16).toUpperCase().padStart(16, '0') : offsetMsgIdFromHostBytes(hb, pos));
-        chunk.push(r.buf);
-        out.dispatch.push({
-          topic: r.topic, queueId: r.queueId, queueOffset: qo, phyOffset: pos, size: r.buf.length, sysFlag: r.sysFlag,
-          storeTimestamp: now, tagsCode: r.tagsCode, properties: r.properties,
-        });
-        pos += r.buf.length;
+        const storeHostAt = patchRecord(r.buf, r.at, qo, pos, now);
+        r.queueOffset = qo;
+        r.phyOffset = pos;
+        r.storeTimestamp = now;
+        if (ids === null) {
+          // IPv4 store host (the sysFlag bit): the id is host hex + offset, built when asked for
+          const v4 = (r.buf[r.at + POS_SYSFLAG + 3]! & SysFlag.STOREHOSTADDRESS_V6) === 0;
+          if (v4 && (i === 0 || storeHostHex(r.buf, storeHostAt) === hostHex)) hostHex = storeHostHex(r.buf, storeHostAt);
+          else ids = records.slice(0, i).map((x) => offsetMsgIdFromHostBytes(recordStoreHostBytes(x.buf, x.at), x.phyOffset));
+        }
+        if (ids !== null) ids.push(offsetMsgIdFromHostBytes(recordStoreHostBytes(r.buf, r.at), pos));
+        chunk.add(r.buf, r.at, r.at + r.size);
+        out.dispatch.push(r);
+        pos += r.size;
       }
-      out.done.push({
-        put,
-        endOffset: pos,
-        result: {
-          wroteOffset: first, wroteBytes: pos - first, msgId: ids.length === 1 ? ids[0]! : ids.join(','), queueOffset: firstQueueOffset,
-          logicsOffset: firstQueueOffset, storeTimestamp: now, msgNum: put.records.length,
-        },
-      });
+      put.endOffset = pos;
+      put.result = new AppendResult(first, pos - first, firstQueueOffset, now, records.length, hostHex,
+        records.length > 1 && ids === null ? records.map((x) => x.phyOffset) : null, ids === null ? undefined : ids.join(','));
+      out.done.push(put);
     }
     closeChunk(pos);
     try {
       for (const w of writes) {
         // One contiguous buffer per segment: a single memcpy pass beats a long iovec list.
-        w.seg.write(w.bufs.length > 1 ? [joinChunk(w.bufs)] : w.bufs, w.at);
+        w.seg.write([w.data.join()], w.at);
         w.seg.wrotePosition = w.end;
       }
     } catch (err) {
@@ -217,7 +279,12 @@ export class CommitLog {
       const s = this.q.findByOffset(startOffset);
       if (s) s.wrotePosition = startOffset - s.fileFromOffset;
       const remark = `commitlog write failed: ${(err as Error).message}`;
-      for (const d of out.done) out.failed.push({ put: d.put, status: 'UNKNOWN_ERROR', remark });
+      for (const put of out.done) {
+        put.result = null;
+        put.failStatus = 'UNKNOWN_ERROR';
+        put.failRemark = remark;
+        out.failed.push(put);
+      }
       out.done = [];
       out.dispatch = [];
       return out;

@@ -28,6 +28,7 @@ describe('consume queue', () => {
     const s = await open();
     const rs = [];
     for (let i = 0; i < 25; i++) rs.push(await s.putMessage(msg('TopicA', 3, `b${i}`, { TAGS: `tag${i % 3}` })));
+    await s.flush(); // units reach their files within a few ms of the put; flush writes them now
     const dir = path.join(s.cfg.storePathRootDir, 'consumequeue', 'TopicA', '3');
     expect(fs.readdirSync(dir).sort()).toEqual(['00000000000000000000', '00000000000000000200', '00000000000000000400']);
     const seg1 = fs.readFileSync(path.join(dir, '00000000000000000200'));
