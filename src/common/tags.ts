@@ -1,6 +1,9 @@
-/** Java String.hashCode() over UTF-16 code units, as a signed 32-bit int. */
-export function javaStringHashCode(s: string): number {
-  let h = 0;
+/**
+ * Java String.hashCode() over UTF-16 code units, as a signed 32-bit int. `seed` = the hash of a prefix:
+ * javaStringHashCode(b, javaStringHashCode(a)) === javaStringHashCode(a + b).
+ */
+export function javaStringHashCode(s: string, seed = 0): number {
+  let h = seed;
   for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
   return h;
 }

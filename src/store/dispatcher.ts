@@ -59,12 +59,27 @@ export class Dispatcher {
     return this.cqs.get(`${topic}-${queueId}`);
   }
 
+  /** topic → queueId → queue, in front of `cqs` for the dispatch path (no key string per record). */
+  private readonly byTopic = new Map<string, ConsumeQueue[]>();
+
   findOrCreate(topic: string, queueId: number): ConsumeQueue {
+    let list = this.byTopic.get(topic);
+    const hit = list?.[queueId];
+    // a destroyed queue (topic deleted, expired) was removed from cqs: look again
+    if (hit && !hit.destroyed) return hit;
     const key = `${topic}-${queueId}`;
     let cq = this.cqs.get(key);
     if (!cq) {
       cq = new ConsumeQueue(this.cqRoot, topic, queueId, this.cqSegmentSize);
       this.cqs.set(key, cq);
+    }
+    if (queueId < 1024) {
+      if (!list) {
+        if (this.byTopic.size > 65536) this.byTopic.clear();
+        list = [];
+        this.byTopic.set(topic, list);
+      }
+      list[queueId] = cq;
     }
     return cq;
   }

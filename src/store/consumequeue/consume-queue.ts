@@ -241,7 +241,11 @@ export class ConsumeQueue {
     this.q.close();
   }
 
+  /** Set once its files are deleted (lookups that cached this queue must look again). */
+  destroyed = false;
+
   destroy(): void {
+    this.destroyed = true;
     this.q.destroyAll();
   }
 }

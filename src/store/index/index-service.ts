@@ -70,15 +70,27 @@ export class IndexService {
     // Already indexed (recovery re-dispatch): Apache skips offsets below endPhyOffset; the record at it too.
     if (last && (phyOffset < last.header.endPhyOffset || (phyOffset === last.header.endPhyOffset && last.header.indexCount > 1))) return;
     const uniq = properties.UNIQ_KEY;
-    if (uniq) this.putKey(`${topic}#${uniq}`, phyOffset, storeTimestamp);
+    const seed = this.topicSeed(topic);
+    if (uniq) this.putKey(javaStringHashCode(uniq, seed), phyOffset, storeTimestamp);
     const keys = properties.KEYS;
     if (keys) {
-      for (const k of keys.split(' ')) if (k.length > 0) this.putKey(`${topic}#${k}`, phyOffset, storeTimestamp);
+      for (const k of keys.split(' ')) if (k.length > 0) this.putKey(javaStringHashCode(k, seed), phyOffset, storeTimestamp);
     }
   }
 
-  private putKey(key: string, phyOffset: number, storeTimestamp: number): void {
-    const hash = indexKeyHash(javaStringHashCode(key));
+  private lastTopic = '';
+  private lastSeed = 0;
+  /** Hash of "topic#": index keys are "topic#key", hashed on from here (same value, no concatenation). */
+  private topicSeed(topic: string): number {
+    if (topic !== this.lastTopic) {
+      this.lastSeed = javaStringHashCode(`${topic}#`);
+      this.lastTopic = topic;
+    }
+    return this.lastSeed;
+  }
+
+  private putKey(javaHash: number, phyOffset: number, storeTimestamp: number): void {
+    const hash = indexKeyHash(javaHash);
     let f = this.writable();
     if (!f.putKey(hash, phyOffset, storeTimestamp)) {
       f.commitEntries();
