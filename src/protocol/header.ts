@@ -46,6 +46,17 @@ const DECIMAL = /^[+-]?\d+$/;
 
 /** Java Integer.parseInt: optional sign, decimal digits, 32-bit range; otherwise undefined. */
 export function parseJavaInt(s: string): number | undefined {
+  // up to 9 plain digits always fit an int: the common case (queue ids, flags, counts) without a RegExp
+  if (s.length > 0 && s.length <= 9) {
+    let v = 0;
+    let i = 0;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      v = v * 10 + c;
+    }
+    if (i === s.length) return v;
+  }
   if (!DECIMAL.test(s)) return undefined;
   const n = Number(s);
   return n >= INT_MIN && n <= INT_MAX ? n : undefined;

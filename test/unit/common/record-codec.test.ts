@@ -154,6 +154,8 @@ describe('common helpers', () => {
   it('properties string', () => {
     expect(messageProperties2String({ A: '1', B: 'x' })).toBe('A\u00011\u0002B\u0001x\u0002');
     expect(string2messageProperties('A\u00011\u0002E\u0001\u0002\u0001v\u0002xy\u0002K\u0001a\u0001b\u0002')).toEqual({ A: '1', K: 'a\u0001b' });
+    // a piece without a separator before one with it; no trailing separator
+    expect(string2messageProperties('abc\u0002C\u00011\u0002Z\u0001last')).toEqual({ C: '1', Z: 'last' });
   });
   it('unique ids', () => {
     const g = new UniqueIdGenerator(Buffer.from([192, 168, 1, 10]), 0x3039, 0x5af97850);
