@@ -148,7 +148,7 @@ export class MessageStore {
       if (this.syncFlush && msg.properties?.WAIT !== 'false') waitFlush = true;
     }
     return new Promise<PutMessageResult>((resolve) => {
-      this.pending.push(new PendingPut(records, total, waitFlush, (status, appendResult, remark) => resolve({ status, appendResult, remark })));
+      this.pending.push(new PendingPut(records, total, waitFlush, resolve));
       if (!this.drainScheduled) {
         // setImmediate (not a microtask): every put arriving in this I/O phase joins the round, and timers
         // (flush, cleanup) still run under a producer that never yields.

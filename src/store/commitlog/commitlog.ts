@@ -3,7 +3,7 @@ import { BLANK_MAGIC, checkRecord, patchRecord, POS_SYSFLAG, recordStoreHostByte
 import { offsetMsgIdFromHostBytes } from '../../common/msgid.js';
 import { isDispatchedType, SysFlag } from '../../common/sysflag.js';
 import { ensureDir } from '../file-util.js';
-import type { AppendMessageResult, PutMessageStatus } from '../types.js';
+import type { AppendMessageResult, PutMessageResult, PutMessageStatus } from '../types.js';
 import type { Segment } from './segment.js';
 import { SegmentQueue } from './segment-queue.js';
 
@@ -35,9 +35,6 @@ export class PendingRecord implements DispatchRequest {
     readonly sysFlag: number, public tagsCode: number | undefined, public properties: Record<string, string>) {}
 }
 
-/** What an append round did with a put; settled once (the store resolves the caller's promise with it). */
-export type PutSettle = (status: PutMessageStatus, result: AppendMessageResult | null, remark?: string) => void;
-
 /** One put (a single message or a batch of one topic/queue) waiting for the next append round. */
 export class PendingPut {
   /** Set by the round that wrote it. */
@@ -47,7 +44,13 @@ export class PendingPut {
   /** Set when the round refused or failed it. */
   failStatus: PutMessageStatus | null = null;
   failRemark = '';
-  constructor(readonly records: PendingRecord[], readonly totalSize: number, readonly waitFlush: boolean, readonly settle: PutSettle) {}
+  constructor(readonly records: PendingRecord[], readonly totalSize: number, readonly waitFlush: boolean,
+    private readonly resolve: (r: PutMessageResult) => void) {}
+
+  /** Answers the put (the store calls this once). */
+  settle(status: PutMessageStatus, appendResult: AppendMessageResult | null, remark?: string): void {
+    this.resolve({ status, appendResult, remark });
+  }
 }
 
 /**
