@@ -93,7 +93,14 @@ export class RemotingClient extends EventEmitter {
     return p;
   }
 
-  async invoke(addr: string, req: RemotingCommand, timeoutMs = this.opts.defaultTimeoutMs ?? 3000): Promise<RemotingCommand> {
+  invoke(addr: string, req: RemotingCommand, timeoutMs = this.opts.defaultTimeoutMs ?? 3000): Promise<RemotingCommand> {
+    // an open connection: straight to it (no async frame, no extra promise or clock reads per request)
+    const conn = this.conns.get(addr);
+    if (conn !== undefined && !conn.closed) return conn.request(req, timeoutMs, addr, timeoutMs);
+    return this.invokeConnecting(addr, req, timeoutMs);
+  }
+
+  private async invokeConnecting(addr: string, req: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
     const start = Date.now();
     let conn: Connection;
     try {

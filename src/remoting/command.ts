@@ -19,11 +19,16 @@ export function newOpaque(): number {
   return nextOpaque;
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** Turn header values into extFields strings the way Java's makeCustomHeaderToNet does (nulls dropped). */
 export function toExtFields(fields: Record<string, unknown> | undefined): Record<string, string> | undefined {
   if (!fields) return undefined;
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(fields)) {
+  // for-in over own keys: same keys and order as Object.entries without its array of pairs per call
+  for (const k in fields) {
+    if (!hasOwn.call(fields, k)) continue;
+    const v = fields[k];
     if (v === undefined || v === null) continue;
     out[k] = typeof v === 'string' ? v : String(v);
   }

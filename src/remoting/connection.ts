@@ -8,11 +8,17 @@ import { RemotingSendError, RemotingTimeoutError } from './errors.js';
 import { decodeFrameContent, encodeFrame, FrameSplitter } from './frame.js';
 import type { Logger } from '../common/logger.js';
 
-interface Pending {
-  resolve(cmd: RemotingCommand): void;
-  reject(err: Error): void;
-  timer: NodeJS.Timeout;
-  code: number;
+/** A request awaiting its response. */
+class Pending {
+  constructor(
+    readonly resolve: (cmd: RemotingCommand) => void,
+    readonly reject: (err: Error) => void,
+    /** performance.now() by which the response must have come */
+    readonly deadline: number,
+    readonly code: number,
+    readonly addrLabel: string,
+    readonly reportedTimeoutMs: number,
+  ) {}
 }
 
 export type RequestHandler = (req: RemotingCommand, conn: Connection) => void;
@@ -29,6 +35,14 @@ export class Connection extends EventEmitter {
   private readonly splitter: FrameSplitter;
   private readonly pending = new Map<number, Pending>();
   private isClosed = false;
+  /**
+   * One timer per connection instead of one per request: armed for the earliest deadline known when it was
+   * set; when it fires it fails every request past its deadline and re-arms for the earliest remaining one.
+   * Answered requests leave the table without touching the timer, so a stream of requests with the same
+   * timeout costs a table scan once per timeout period rather than a timer insert and removal per request.
+   */
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
 
   constructor(
     readonly socket: Socket,
@@ -124,14 +138,40 @@ export class Connection extends EventEmitter {
       return;
     }
     this.pending.delete(cmd.opaque);
-    clearTimeout(p.timer);
     p.resolve(cmd);
   }
 
+  private armTimer(deadline: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = deadline;
+    // libuv's loop clock may lag performance.now(): an early wake finds nothing due and re-arms
+    this.timer = setTimeout(this.onTimer, Math.min(0x7fffffff, Math.max(1, Math.ceil(deadline - performance.now()))));
+  }
+
+  private readonly onTimer = (): void => {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const [opaque, p] of this.pending) {
+      if (p.deadline <= now) {
+        this.pending.delete(opaque);
+        p.reject(new RemotingTimeoutError(p.addrLabel, p.code, p.reportedTimeoutMs));
+      } else if (p.deadline < next) {
+        next = p.deadline;
+      }
+    }
+    if (next !== Infinity && !this.isClosed) this.armTimer(next);
+  };
+
   private onClose(): void {
     if (!this.isClosed) this.isClosed = true;
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = Infinity;
+    }
     for (const [opaque, p] of this.pending) {
-      clearTimeout(p.timer);
       this.pending.delete(opaque);
       p.reject(new RemotingSendError(this.remoteAddr, p.code, 'connection closed'));
     }
@@ -154,9 +194,23 @@ export class Connection extends EventEmitter {
     if (frames.length === 0) return;
     this.outFrames = [];
     if (this.socket.destroyed) return;
-    if (frames.length === 1) { this.socket.write(frames[0]!); return; }
-    let total = 0;
-    for (const f of frames) total += f.length;
+    const n = frames.length;
+    let prev = frames[0]!;
+    if (n === 1) { this.socket.write(prev); return; }
+    // frames encoded one after another are adjacent slices of encodeFrame's arena: one slice covers them all
+    let total = prev.length;
+    let adjacent = true;
+    for (let i = 1; i < n; i++) {
+      const f = frames[i]!;
+      total += f.length;
+      if (adjacent && (f.buffer !== prev.buffer || f.byteOffset !== prev.byteOffset + prev.length)) adjacent = false;
+      prev = f;
+    }
+    if (adjacent) {
+      const first = frames[0]!;
+      this.socket.write(Buffer.from(first.buffer, first.byteOffset, total));
+      return;
+    }
     if (total <= 256 * 1024) { this.socket.write(Buffer.concat(frames, total)); return; }
     // big frames (pull results): no copy, still one writev
     this.socket.cork();
@@ -172,11 +226,11 @@ export class Connection extends EventEmitter {
         reject(new RemotingSendError(addrLabel, cmd.code, 'connection closed'));
         return;
       }
-      const timer = setTimeout(() => {
-        if (this.pending.delete(cmd.opaque)) reject(new RemotingTimeoutError(addrLabel, cmd.code, reportedTimeoutMs));
-      }, timeoutMs);
-      this.pending.set(cmd.opaque, { resolve, reject, timer, code: cmd.code });
+      // encoded first: a command that cannot be encoded rejects here and leaves nothing pending
       this.write(cmd);
+      const deadline = performance.now() + timeoutMs;
+      this.pending.set(cmd.opaque, new Pending(resolve, reject, deadline, cmd.code, addrLabel, reportedTimeoutMs));
+      if (deadline < this.timerAt) this.armTimer(deadline);
     });
   }
 

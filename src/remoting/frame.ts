@@ -4,7 +4,7 @@
 import { RemotingCommand, SerializeType } from './command.js';
 import { FrameDecodeError } from './errors.js';
 import { decodeBinaryHeader, encodeBinaryHeader } from './header-binary.js';
-import { decodeJsonHeader, encodeJsonHeader, encodeJsonHeaderString } from './header-json.js';
+import { decodeJsonHeader, encodeJsonHeader, writeJsonHeader } from './header-json.js';
 
 export const DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
 
@@ -12,27 +12,82 @@ export function encodeHeader(cmd: RemotingCommand): Buffer {
   return cmd.serializeType === SerializeType.ROCKETMQ ? encodeBinaryHeader(cmd) : encodeJsonHeader(cmd);
 }
 
-/** The whole frame as one buffer (header and body copied once). */
+// Frames are encoded into a shared arena and handed out as slices of it, the way Buffer.allocUnsafe hands out
+// slices of its pool: no per-frame allocation, and frames encoded one after another are adjacent, so a
+// connection writes a whole tick's frames as one slice without copying them again. A region is never written
+// twice (`arenaUsed` only grows), so a slice stays valid for as long as its holder keeps it.
+const ARENA_SIZE = 64 * 1024;
+/** Bodies above this get a frame buffer of their own instead of a slice of the arena. */
+const ARENA_MAX_FRAME = 16 * 1024;
+let arena = Buffer.allocUnsafe(ARENA_SIZE);
+let arenaUsed = 0;
+
+function newArena(): void {
+  arena = Buffer.allocUnsafe(ARENA_SIZE);
+  arenaUsed = 0;
+}
+
+/** The whole frame as one buffer (the body copied once; a JSON header written straight into the frame). */
 export function encodeFrame(cmd: RemotingCommand): Buffer {
-  const bodyLen = cmd.body ? cmd.body.length : 0;
+  const body = cmd.body;
+  const bodyLen = body ? body.length : 0;
+  const type = cmd.serializeType;
   let out: Buffer;
+  let start: number;
   let headerLen: number;
-  if (cmd.serializeType === SerializeType.ROCKETMQ) {
+  if (type === SerializeType.ROCKETMQ) {
     const header = encodeBinaryHeader(cmd);
     headerLen = header.length;
-    out = Buffer.allocUnsafe(8 + headerLen + bodyLen);
-    header.copy(out, 8);
+    if (8 + headerLen + bodyLen > ARENA_MAX_FRAME) {
+      out = Buffer.allocUnsafe(8 + headerLen + bodyLen);
+      start = 0;
+    } else {
+      if (arenaUsed + 8 + headerLen + bodyLen > ARENA_SIZE) newArena();
+      out = arena;
+      start = arenaUsed;
+    }
+    header.copy(out, start + 8);
   } else {
-    // JSON: the header string is written straight into the frame (no intermediate header buffer)
-    const s = encodeJsonHeaderString(cmd);
-    headerLen = Buffer.byteLength(s, 'utf8');
-    out = Buffer.allocUnsafe(8 + headerLen + bodyLen);
-    out.write(s, 8, headerLen, 'utf8');
+    // the JSON header is written into the arena first: its length is known only once written
+    let end = writeJsonHeader(cmd, arena, arenaUsed + 8, ARENA_SIZE);
+    if (end < 0 && arenaUsed > 0) {
+      newArena();
+      end = writeJsonHeader(cmd, arena, 8, ARENA_SIZE);
+    }
+    if (end < 0) {
+      // a header above the arena's size (huge remark or extFields): encoded on its own
+      const header = encodeJsonHeader(cmd);
+      headerLen = header.length;
+      out = Buffer.allocUnsafe(8 + headerLen + bodyLen);
+      start = 0;
+      header.copy(out, 8);
+    } else {
+      start = arenaUsed;
+      headerLen = end - start - 8;
+      if (8 + headerLen + bodyLen > ARENA_MAX_FRAME) {
+        // a big body: a frame buffer of its own (the header bytes in the arena are simply not kept)
+        out = Buffer.allocUnsafe(8 + headerLen + bodyLen);
+        arena.copy(out, 8, start + 8, end);
+        start = 0;
+      } else if (end + bodyLen > ARENA_SIZE) {
+        // header written, body does not fit behind it: move the header to the front of a fresh arena
+        const old = arena;
+        newArena();
+        old.copy(arena, 8, start + 8, end);
+        out = arena;
+        start = 0;
+      } else {
+        out = arena;
+      }
+    }
   }
-  out.writeInt32BE(4 + headerLen + bodyLen, 0);
-  out.writeUInt32BE(((cmd.serializeType & 0xff) << 24 | headerLen) >>> 0, 4);
-  if (cmd.body) cmd.body.copy(out, 8 + headerLen);
-  return out;
+  const total = 8 + headerLen + bodyLen;
+  out.writeInt32BE(4 + headerLen + bodyLen, start);
+  out.writeUInt32BE(((type & 0xff) << 24 | headerLen) >>> 0, start + 4);
+  if (body) body.copy(out, start + 8 + headerLen);
+  if (out !== arena) return out;
+  arenaUsed = start + total;
+  return arena.subarray(start, arenaUsed);
 }
 
 /** Decode one frame's content (everything after the 4-byte length). */
