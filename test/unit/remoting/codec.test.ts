@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RemotingCommand, SerializeType } from '../../../src/remoting/command.js';
 import { decodeFrameContent, encodeFrame, FrameSplitter } from '../../../src/remoting/frame.js';
-import { decodeJsonHeader, encodeJsonHeader } from '../../../src/remoting/header-json.js';
+import { decodeJsonHeader, encodeJsonHeader, encodeJsonHeaderString, writeJsonHeader } from '../../../src/remoting/header-json.js';
 import { decodeBinaryHeader, encodeBinaryHeader } from '../../../src/remoting/header-binary.js';
 import { FrameDecodeError } from '../../../src/remoting/errors.js';
 
@@ -129,5 +129,71 @@ describe('FrameSplitter', () => {
     badType.writeInt32BE(4, 0);
     badType.writeUInt32BE(0x07000000, 4);
     expect(() => decodeFrameContent(new FrameSplitter().push(badType)[0])).toThrow(/unknown serialize type/);
+  });
+});
+
+describe('JSON header writer and frame arena', () => {
+  const tricky = [
+    '', 'plain', 'quote " backslash \\ slash /', '\u0000\u0001\u0008\u0009\u000a\u000c\u000d\u001f\u007f',
+    'é ä 中 €', 'astral \ud83d\ude00 pair', 'lone high \ud800 end', 'lone low \udc00 x', 'high at end \udbff',
+    '\u0080\u07ff\u0800\uffff', 'x'.repeat(3000),
+  ];
+
+  it('writes the same bytes as the string encoder for control, quote, non-ASCII and lone surrogates', () => {
+    for (const s of tricky) {
+      const c = cmd({ code: 310, opaque: -7, flag: 2, language: s || 'JAVA', remark: s, extFields: { [s || 'k']: s, n: 5 as unknown as string, b: true as unknown as string, z: null as unknown as string } });
+      expect(encodeJsonHeader(c).toString('hex')).toBe(Buffer.from(encodeJsonHeaderString(c), 'utf8').toString('hex'));
+      const back = decodeJsonHeader(encodeJsonHeader(c));
+      expect(back.remark).toBe(Buffer.from(s, 'utf8').toString('utf8'));
+      expect(back.extFields?.n).toBe('5');
+      expect(back.extFields?.b).toBe('true');
+      expect('z' in (back.extFields ?? {})).toBe(false);
+    }
+  });
+
+  it('writeJsonHeader reports -1 rather than writing past its end', () => {
+    const c = cmd({ code: 1, remark: 'r'.repeat(100), extFields: { key: 'v'.repeat(50) } });
+    const want = Buffer.from(encodeJsonHeaderString(c), 'utf8');
+    const buf = Buffer.alloc(want.length + 10, 0xee);
+    expect(writeJsonHeader(c, buf, 5, 5 + 20)).toBe(-1);
+    expect(buf.subarray(25).every((b) => b === 0xee)).toBe(true);
+    // the writer's bound is conservative (6 bytes per character): given room, it writes exactly the text
+    const roomy = Buffer.alloc(4096);
+    const end = writeJsonHeader(c, roomy, 3, roomy.length);
+    expect(roomy.subarray(3, end).equals(want)).toBe(true);
+  });
+
+  it('frames stay intact after many more frames are encoded (arena slices are never rewritten)', () => {
+    const kept = Array.from({ length: 300 }, (_, i) => {
+      const c = cmd({ code: i, opaque: i, extFields: { i: String(i) }, body: Buffer.alloc((i * 131) % 20000, i & 0xff) });
+      const f = encodeFrame(c);
+      return { f, copy: Buffer.from(f) };
+    });
+    for (let i = 0; i < 2000; i++) encodeFrame(cmd({ code: 9, remark: 'filler '.repeat(i % 50), body: Buffer.alloc(i % 3000, 1) }));
+    for (const { f, copy } of kept) expect(f.equals(copy)).toBe(true);
+    const back = decodeFrameContent(kept[299].f.subarray(4));
+    expect(back.field('i')).toBe('299');
+    expect(back.body?.length).toBe((299 * 131) % 20000);
+  });
+
+  it('encodes frames with headers or bodies bigger than the arena', () => {
+    const big = cmd({ code: 2, remark: '\u0001'.repeat(40_000), extFields: { k: 'é'.repeat(30_000) }, body: Buffer.alloc(100_000, 3) });
+    const f = encodeFrame(big);
+    const back = decodeFrameContent(f.subarray(4));
+    expect(back.remark).toBe(big.remark);
+    expect(back.extFields).toEqual(big.extFields);
+    expect(back.body?.equals(big.body!)).toBe(true);
+    expect(f.readInt32BE(0)).toBe(f.length - 4);
+  });
+
+  it('decoded extFields keep string values as sent and coerce the rest as before', () => {
+    const c = decodeJsonHeader(Buffer.from('{"code":1,"extFields":{"a":"x","2":"y"}}'));
+    expect(c.extFields).toEqual({ a: 'x', 2: 'y' });
+    expect(Object.keys(c.extFields!)).toEqual(['2', 'a']);
+    const mixed = decodeJsonHeader(Buffer.from('{"code":1,"extFields":{"a":"x","n":1.5,"o":{"p":[1]},"z":null,"__proto__":"q"}}'));
+    expect(mixed.extFields).toEqual({ a: 'x', n: '1.5', o: '{"p":[1]}' });
+    const proto = decodeJsonHeader(Buffer.from('{"code":1,"extFields":{"__proto__":"q","a":"x"}}'));
+    expect(Object.keys(proto.extFields!)).toEqual(['a']);
+    expect(() => decodeJsonHeader(Buffer.from('{"code":1,"extFields":"x"}'))).toThrow(FrameDecodeError);
   });
 });

@@ -81,6 +81,30 @@ describe('RemotingServer + RemotingClient', () => {
     expect(err.message).toContain('150');
   });
 
+  it('one connection times out each request by its own deadline, short after long, and keeps working', async () => {
+    const { addr } = await startServer();
+    const client = newClient();
+    await client.invoke(addr, RemotingCommand.createRequest(1000, { v: 0 }));
+    const t0 = Date.now();
+    // a long timeout first arms the connection's timer far away; the shorter one armed after must still fire
+    const long = client.invoke(addr, RemotingCommand.createRequest(1003), 1200).catch((e) => e);
+    const shorts = Array.from({ length: 5 }, (_, i) => client.invoke(addr, RemotingCommand.createRequest(1003), 100 + i * 20).catch((e) => e));
+    const errs = await Promise.all(shorts);
+    for (const [i, e] of errs.entries()) {
+      expect(e).toBeInstanceOf(RemotingTimeoutError);
+      expect(e.message).toContain(`${100 + i * 20} ms`);
+    }
+    expect(Date.now() - t0).toBeLessThan(1000);
+    // a slow answer that does come in time resolves; the long one is still pending meanwhile
+    const slow = await client.invoke(addr, RemotingCommand.createRequest(1002), 1000);
+    expect(slow.code).toBe(0);
+    const ok = await client.invoke(addr, RemotingCommand.createRequest(1000, { v: 'still' }), 1000);
+    expect(ok.field('echo')).toBe('still');
+    const e = await long;
+    expect(e).toBeInstanceOf(RemotingTimeoutError);
+    expect(e.message).toContain('1200 ms');
+  });
+
   it('fails in-flight requests at once when the connection drops, then reconnects', async () => {
     const { server, addr } = await startServer();
     const client = newClient();
