@@ -2,8 +2,10 @@
 // omitted, control characters escaped as \uXXXX, non-ASCII raw UTF-8, '/' unescaped. The parser is
 // lenient as fastjson is: language as a name or an ordinal, extFields values that are numbers/booleans
 // coerced to strings, unknown properties ignored.
-// The encoder runs once per request and once per response on every connection, so it writes bytes
-// straight into the frame buffer (writeJsonHeader) instead of building strings first.
+// Both directions run once per request and once per response on every connection: the encoder writes
+// bytes straight into the frame buffer (writeJsonHeader) instead of building strings first, and the decoder
+// reads the shape every peer sends in one pass over the bytes (readCommonHeader), leaving anything else to
+// JSON.parse.
 import { RemotingCommand, SerializeType } from './command.js';
 import { FrameDecodeError } from './errors.js';
 import { parseLanguage } from './language.js';
@@ -195,6 +197,11 @@ function asInt(v: unknown, dflt: number): number {
 }
 
 export function decodeJsonHeader(buf: Buffer): RemotingCommand {
+  return readCommonHeader(buf) ?? parseAnyHeader(buf);
+}
+
+/** The general path: any JSON text, fastjson's lenient rules. */
+function parseAnyHeader(buf: Buffer): RemotingCommand {
   let obj: unknown;
   try {
     obj = JSON.parse(buf.toString('utf8'));
@@ -246,4 +253,224 @@ function stringFields(src: Record<string, unknown>): Record<string, string> {
     ext[k] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
   }
   return ext;
+}
+
+// ---- the common shape, read straight from the bytes ------------------------------------------------------
+// What RocketMQ peers send: no whitespace, ASCII only, integer code/flag/opaque/version, language as a name or
+// an ordinal, a string remark, string extFields values, any other property with a string value. JSON.parse spends most of
+// its time on generic work (two passes over the text, internalizing every key); this reader makes one pass
+// over the bytes and cuts each string out of one latin1 copy of the header. Anything outside that shape —
+// and anything malformed — returns undefined and goes through parseAnyHeader, which then decides exactly as
+// always (accepting, coercing or throwing FrameDecodeError), so the fast path changes no outcome.
+
+/** The header as text, made once per header on first need (ASCII-only here, so byte offsets = char offsets). */
+let text = '';
+/** The string the last readStr call read. */
+let strValue = '';
+/** The integer the last readInt call read. */
+let intValue = 0;
+/** One-character keys (the send header's a..z) without slicing them out of the text. */
+const ONE_CHAR = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
+
+function hexDigit(c: number): number {
+  return c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+}
+
+/** Reads the string literal whose quote is at `i` into strValue; the position after it, or -1. */
+function readStr(b: Buffer, i: number, n: number): number {
+  if (b[i] !== 0x22) return -1;
+  let start = ++i;
+  // most keys are one character: no slice
+  if (i + 1 < n && b[i + 1] === 0x22) {
+    const c = b[i]!;
+    if (c >= 0x20 && c < 0x80 && c !== 0x5c) {
+      strValue = ONE_CHAR[c]!;
+      return i + 2;
+    }
+  }
+  let out: string | undefined;
+  for (; i < n; i++) {
+    const c = b[i]!;
+    if (c === 0x22) {
+      strValue = out === undefined ? text.slice(start, i) : out + text.slice(start, i);
+      return i + 1;
+    }
+    // raw control characters are not JSON, non-ASCII needs UTF-8 decoding: the general path for both
+    if (c < 0x20 || c >= 0x80) return -1;
+    if (c !== 0x5c) continue;
+    let ch: string;
+    let len = 2;
+    switch (b[i + 1]) {
+      case 0x22: ch = '"'; break;
+      case 0x5c: ch = '\\'; break;
+      case 0x2f: ch = '/'; break;
+      case 0x62: ch = '\b'; break;
+      case 0x66: ch = '\f'; break;
+      case 0x6e: ch = '\n'; break;
+      case 0x72: ch = '\r'; break;
+      case 0x74: ch = '\t'; break;
+      case 0x75: {
+        if (i + 6 > n) return -1;
+        const d0 = hexDigit(b[i + 2]!), d1 = hexDigit(b[i + 3]!), d2 = hexDigit(b[i + 4]!), d3 = hexDigit(b[i + 5]!);
+        if ((d0 | d1 | d2 | d3) < 0) return -1;
+        ch = String.fromCharCode((d0 << 12) | (d1 << 8) | (d2 << 4) | d3);
+        len = 6;
+        break;
+      }
+      default:
+        return -1;
+    }
+    out = out === undefined ? text.slice(start, i) + ch : out + text.slice(start, i) + ch;
+    i += len - 1;
+    start = i + 1;
+  }
+  return -1;
+}
+
+/** Reads a plain JSON integer at `i` into intValue; the position after it, or -1 for anything else. */
+function readInt(b: Buffer, i: number, n: number): number {
+  let neg = false;
+  if (b[i] === 0x2d) {
+    neg = true;
+    i++;
+  }
+  const start = i;
+  let v = 0;
+  for (; i < n; i++) {
+    const c = b[i]!;
+    if (c < 0x30 || c > 0x39) break;
+    v = v * 10 + (c - 0x30);
+  }
+  const digits = i - start;
+  // no digits, a leading zero (not JSON), or enough digits to lose precision: the general path decides
+  if (digits === 0 || digits > 15 || (digits > 1 && b[start] === 0x30)) return -1;
+  const c = b[i];
+  if (c === 0x2e || c === 0x65 || c === 0x45) return -1; // a fraction or an exponent
+  intValue = neg ? -v : v;
+  return i;
+}
+
+const P_OTHER = 0, P_CODE = 1, P_EXT = 2, P_FLAG = 3, P_LANGUAGE = 4, P_OPAQUE = 5, P_REMARK = 6, P_VERSION = 7;
+
+/** Which header property the name between `from` and `to` (exclusive) is. */
+function propertyOf(b: Buffer, from: number, to: number): number {
+  switch (b[from]) {
+    case 0x63: return keyIs(b, from, to, 'code') ? P_CODE : P_OTHER;
+    case 0x65: return keyIs(b, from, to, 'extFields') ? P_EXT : P_OTHER;
+    case 0x66: return keyIs(b, from, to, 'flag') ? P_FLAG : P_OTHER;
+    case 0x6c: return keyIs(b, from, to, 'language') ? P_LANGUAGE : P_OTHER;
+    case 0x6f: return keyIs(b, from, to, 'opaque') ? P_OPAQUE : P_OTHER;
+    case 0x72: return keyIs(b, from, to, 'remark') ? P_REMARK : P_OTHER;
+    case 0x76: return keyIs(b, from, to, 'version') ? P_VERSION : P_OTHER;
+    default: return P_OTHER;
+  }
+}
+
+/** Whether the key between `from` and `to` (exclusive) is `name`. */
+function keyIs(b: Buffer, from: number, to: number, name: string): boolean {
+  if (to - from !== name.length) return false;
+  for (let k = 0; k < name.length; k++) if (b[from + k] !== name.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Reads the extFields object at `i` into cmd.extFields; the position after it, or -1. */
+function readExt(b: Buffer, i: number, n: number, cmd: RemotingCommand): number {
+  if (b[i] !== 0x7b) return -1;
+  const ext: Record<string, string> = {};
+  i++;
+  if (b[i] !== 0x7d) {
+    for (;;) {
+      if ((i = readStr(b, i, n)) < 0) return -1;
+      const k = strValue;
+      // JSON.parse makes "__proto__" an own property; that case belongs to the general path
+      if (b[i] !== 0x3a || k === '__proto__') return -1;
+      if ((i = readStr(b, i + 1, n)) < 0) return -1;
+      ext[k] = strValue;
+      const c = b[i];
+      if (c === 0x2c) {
+        i++;
+        continue;
+      }
+      if (c === 0x7d) break;
+      return -1;
+    }
+  }
+  cmd.extFields = ext;
+  return i + 1;
+}
+
+/** The header when it has the common shape, else undefined (see above). */
+function readCommonHeader(b: Buffer): RemotingCommand | undefined {
+  const n = b.length;
+  if (n < 2 || b[0] !== 0x7b) return undefined;
+  text = b.toString('latin1', 0, n);
+  const cmd = new RemotingCommand();
+  cmd.serializeType = SerializeType.JSON;
+  cmd.version = 0;
+  let i = 1;
+  if (b[1] !== 0x7d) {
+    for (;;) {
+      if (b[i] !== 0x22) return undefined;
+      // property names compared in place: no string made for them (one with an escape: general path)
+      const from = i + 1;
+      let to = from;
+      let c = 0;
+      while (to < n && (c = b[to]!) !== 0x22 && c !== 0x5c && c >= 0x20 && c < 0x80) to++;
+      if (c !== 0x22 || b[to + 1] !== 0x3a) return undefined;
+      i = to + 2;
+      switch (propertyOf(b, from, to)) {
+        case P_CODE:
+          if ((i = readInt(b, i, n)) < 0) return undefined;
+          cmd.code = intValue;
+          break;
+        case P_EXT:
+          if ((i = readExt(b, i, n, cmd)) < 0) return undefined;
+          break;
+        case P_FLAG:
+          if ((i = readInt(b, i, n)) < 0) return undefined;
+          cmd.flag = intValue;
+          break;
+        case P_LANGUAGE: { // a name or an ordinal
+          let lang: string | undefined;
+          if (b[i] === 0x22) {
+            if ((i = readStr(b, i, n)) < 0) return undefined;
+            lang = parseLanguage(strValue);
+          } else {
+            if ((i = readInt(b, i, n)) < 0) return undefined;
+            lang = parseLanguage(intValue);
+          }
+          cmd.language = lang ?? 'OTHER';
+          break;
+        }
+        case P_OPAQUE:
+          if ((i = readInt(b, i, n)) < 0) return undefined;
+          cmd.opaque = intValue;
+          break;
+        case P_REMARK:
+          if ((i = readStr(b, i, n)) < 0) return undefined;
+          cmd.remark = strValue;
+          break;
+        case P_VERSION:
+          if ((i = readInt(b, i, n)) < 0) return undefined;
+          cmd.version = intValue;
+          break;
+        default:
+          // serializeTypeCurrentRPC and other unknown properties are ignored; one with a string value is
+          // skipped here, any other value left to the general path
+          if ((i = readStr(b, i, n)) < 0) return undefined;
+      }
+      c = b[i]!;
+      if (c === 0x2c) {
+        i++;
+        continue;
+      }
+      if (c === 0x7d) break;
+      return undefined;
+    }
+  }
+  // the closing brace must end the header
+  if (i + 1 !== n) return undefined;
+  text = '';
+  strValue = '';
+  return cmd;
 }

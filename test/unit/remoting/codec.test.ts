@@ -197,3 +197,78 @@ describe('JSON header writer and frame arena', () => {
     expect(() => decodeJsonHeader(Buffer.from('{"code":1,"extFields":"x"}'))).toThrow(FrameDecodeError);
   });
 });
+
+describe('JSON header decoding: the byte reader agrees with the JSON.parse rules', () => {
+  // the documented rules, written the plain way: what decodeJsonHeader must produce for any input
+  function reference(text: string): unknown {
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(text);
+    } catch {
+      return 'not JSON';
+    }
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) return 'not an object';
+    const int = (v: unknown): number =>
+      typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v)
+        : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Math.trunc(Number(v)) : 0;
+    const langs = ['JAVA', 'CPP', 'DOTNET', 'PYTHON', 'DELPHI', 'ERLANG', 'RUBY', 'OTHER', 'HTTP', 'GO', 'PHP', 'OMS', 'RUST', 'NODE_JS'];
+    const l = o.language;
+    const language = l === undefined ? 'JAVA' : typeof l === 'number' ? (langs[l] ?? 'OTHER') : typeof l === 'string' && langs.includes(l) ? l : 'OTHER';
+    let extFields: Record<string, string> | undefined;
+    if (o.extFields !== undefined && o.extFields !== null) {
+      if (typeof o.extFields !== 'object' || Array.isArray(o.extFields)) return 'bad extFields';
+      extFields = {};
+      for (const [k, v] of Object.entries(o.extFields as Record<string, unknown>)) {
+        if (v === null || k === '__proto__') continue;
+        extFields[k] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      }
+    }
+    const remark = o.remark === undefined || o.remark === null ? undefined : String(o.remark);
+    return { code: int(o.code), flag: int(o.flag), version: int(o.version), opaque: int(o.opaque), language, remark, extFields, keys: extFields && Object.keys(extFields) };
+  }
+  function actual(text: string): unknown {
+    try {
+      const c = decodeJsonHeader(Buffer.from(text, 'utf8'));
+      return { code: c.code, flag: c.flag, version: c.version, opaque: c.opaque, language: c.language, remark: c.remark, extFields: c.extFields, keys: c.extFields && Object.keys(c.extFields) };
+    } catch (e) {
+      expect(e).toBeInstanceOf(FrameDecodeError);
+      const m = (e as Error).message;
+      return m.startsWith('header is not JSON') ? 'not JSON' : m === 'header is not a JSON object' ? 'not an object' : 'bad extFields';
+    }
+  }
+
+  const seeds = [
+    encodeJsonHeader(cmd({ code: 310, opaque: 77, extFields: { a: 'PG', b: 'Topic', d: '8', i: 'TAGS\u0001t\u0002WAIT\u0001true\u0002', k: 'false' } })).toString(),
+    encodeJsonHeader(cmd({ code: 0, flag: 1, opaque: -5, remark: 'q"\\/\n', extFields: { MSG_REGION: 'DefaultRegion', msgId: '7F00', queueOffset: '12' } })).toString(),
+    '{"code":34,"language":9,"opaque":5,"extFields":{"queueId":0,"k":false},"unknown":1}',
+  ];
+
+  it('on real headers and edge cases', () => {
+    const texts = [
+      ...seeds, '{}', '{"code":01}', '{"code":-0}', '{"code":1.5}', '{"code":"12"}', '{"code":1e3}', '{"code":null}', '{"language":-1}',
+      '{"language":"XX"}', '{"language":null}', '{"remark":5}', '{"extFields":{}}', '{"extFields":{"2":"x","1":"y"}}', '{"extFields":{"__proto__":"x","a":"b"}}',
+      '{"code":1}x', '{"code":1,}', '{"c\\u006fde":7}', '{"remark":"\\ud800"}', '{"remark":"\\uZZZZ"}', '{"remark":"a\u0001"}', '{"code":9007199254740993}',
+      '{"serializeTypeCurrentRPC":5}', '{"zz":"a","code":3}', '{"code":3,"code":"x"}', '{"remark":"é\\u00e9"}', '{"extFields":{"ä":"ö"}}', ' {"code":1}', '{"code" :1}',
+    ];
+    for (const t of texts) expect(actual(t), t).toEqual(reference(t));
+  });
+
+  it('on thousands of mutated headers', () => {
+    let seed = 42;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const alphabet = '{}[]":,\\u0123456789abcdefABCDEF-+.eE ntrl\u0001é';
+    for (let t = 0; t < 5000; t++) {
+      let s = seeds[rnd(seeds.length)]!;
+      for (let k = 1 + rnd(3); k > 0; k--) {
+        const p = rnd(s.length + 1);
+        const ch = alphabet[rnd(alphabet.length)]!;
+        const op = rnd(3);
+        s = op === 0 ? s.slice(0, p) + ch + s.slice(p) : op === 1 ? s.slice(0, p) + s.slice(p + 1) : s.slice(0, p) + ch + s.slice(p + 1);
+      }
+      expect(actual(s), s).toEqual(reference(s));
+    }
+  });
+});
