@@ -92,28 +92,30 @@ export function encodeFrame(cmd: RemotingCommand): Buffer {
 
 /** Decode one frame's content (everything after the 4-byte length). */
 export function decodeFrameContent(content: Buffer): RemotingCommand {
-  if (content.length < 4) throw new FrameDecodeError(`frame too short: ${content.length}`);
-  const info = content.readUInt32BE(0);
-  const type = info >>> 24;
-  const headerLen = info & 0x00ffffff;
-  if (headerLen > content.length - 4) throw new FrameDecodeError(`decode error, bad header length: ${headerLen}`);
-  const header = content.subarray(4, 4 + headerLen);
+  const n = content.length;
+  if (n < 4) throw new FrameDecodeError(`frame too short: ${n}`);
+  const type = content[0]!;
+  const headerLen = (content[1]! << 16) | (content[2]! << 8) | content[3]!;
+  if (headerLen > n - 4) throw new FrameDecodeError(`decode error, bad header length: ${headerLen}`);
   let cmd: RemotingCommand;
-  if (type === SerializeType.JSON) cmd = decodeJsonHeader(header);
-  else if (type === SerializeType.ROCKETMQ) cmd = decodeBinaryHeader(header);
+  // the JSON reader takes the header in place (no slice of it per frame)
+  if (type === SerializeType.JSON) cmd = decodeJsonHeader(content, 4, 4 + headerLen);
+  else if (type === SerializeType.ROCKETMQ) cmd = decodeBinaryHeader(content.subarray(4, 4 + headerLen));
   else throw new FrameDecodeError(`unknown serialize type: ${type}`);
-  const bodyLen = content.length - 4 - headerLen;
-  if (bodyLen > 0) cmd.body = content.subarray(4 + headerLen);
+  if (n > 4 + headerLen) cmd.body = content.subarray(4 + headerLen);
   return cmd;
 }
 
 /**
- * Accumulates stream chunks and yields complete frame contents. Keeps a list of chunks rather than
- * concatenating on every read, so many small frames in one chunk and one frame over many chunks are
- * both cheap.
+ * Accumulates stream chunks and yields complete frame contents. Keeps a list of chunks and a read position
+ * in the first rather than concatenating or re-slicing on every read, so many small frames in one chunk and
+ * one frame over many chunks are both cheap; a frame inside one chunk is handed out as a slice of it.
  */
 export class FrameSplitter {
   private chunks: Buffer[] = [];
+  /** Read position in chunks[0]. */
+  private head = 0;
+  /** Bytes not yet handed out (from `head` on). */
   private buffered = 0;
 
   constructor(private readonly maxFrameSize: number = DEFAULT_MAX_FRAME_SIZE) {}
@@ -130,44 +132,58 @@ export class FrameSplitter {
         throw new FrameDecodeError(`frame length ${len + 4} exceeds maximum ${this.maxFrameSize}`);
       }
       if (this.buffered < len + 4) break;
-      const whole = this.take(len + 4);
-      frames.push(whole.subarray(4));
+      frames.push(this.takeContent(len));
     }
     return frames;
   }
 
   private peekInt32(): number {
-    const first = this.chunks[0];
-    if (first.length >= 4) return first.readInt32BE(0);
-    this.chunks = [Buffer.concat(this.chunks)];
-    return this.chunks[0].readInt32BE(0);
+    let first = this.chunks[0]!;
+    let h = this.head;
+    if (first.length - h < 4) {
+      // the length straddles chunks: join what is buffered
+      first = this.chunks[0] = Buffer.concat(this.chunks).subarray(h);
+      this.chunks.length = 1;
+      this.head = h = 0;
+    }
+    return (first[h]! << 24) | (first[h + 1]! << 16) | (first[h + 2]! << 8) | first[h + 3]!;
   }
 
-  private take(n: number): Buffer {
-    const first = this.chunks[0];
-    if (first.length >= n) {
-      const out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-      this.buffered -= n;
+  /** Consumes the 4-byte length and the `len` bytes after it; returns those `len` bytes. */
+  private takeContent(len: number): Buffer {
+    const n = len + 4;
+    const first = this.chunks[0]!;
+    const h = this.head;
+    this.buffered -= n;
+    if (first.length - h >= n) {
+      const out = first.subarray(h + 4, h + n);
+      if (first.length - h === n) {
+        this.chunks.shift();
+        this.head = 0;
+      } else {
+        this.head = h + n;
+      }
       return out;
     }
-    const out = Buffer.allocUnsafe(n);
+    // spread over chunks: one copy (the 4 length bytes, all in the first chunk, are skipped)
+    const out = Buffer.allocUnsafe(len);
     let filled = 0;
-    while (filled < n) {
-      const c = this.chunks[0];
-      const want = n - filled;
-      if (c.length <= want) {
-        c.copy(out, filled);
-        filled += c.length;
+    let skip = h + 4;
+    while (filled < len) {
+      const c = this.chunks[0]!;
+      const want = len - filled;
+      if (c.length - skip <= want) {
+        c.copy(out, filled, skip);
+        filled += c.length - skip;
         this.chunks.shift();
+        skip = 0;
       } else {
-        c.copy(out, filled, 0, want);
-        this.chunks[0] = c.subarray(want);
+        c.copy(out, filled, skip, skip + want);
         filled += want;
+        skip += want;
       }
     }
-    this.buffered -= n;
+    this.head = skip;
     return out;
   }
 }

@@ -196,15 +196,16 @@ function asInt(v: unknown, dflt: number): number {
   return dflt;
 }
 
-export function decodeJsonHeader(buf: Buffer): RemotingCommand {
-  return readCommonHeader(buf) ?? parseAnyHeader(buf);
+/** Decodes the JSON header in `buf` between `start` and `end` (the whole buffer by default). */
+export function decodeJsonHeader(buf: Buffer, start = 0, end = buf.length): RemotingCommand {
+  return readCommonHeader(buf, start, end) ?? parseAnyHeader(buf, start, end);
 }
 
 /** The general path: any JSON text, fastjson's lenient rules. */
-function parseAnyHeader(buf: Buffer): RemotingCommand {
+function parseAnyHeader(buf: Buffer, start: number, end: number): RemotingCommand {
   let obj: unknown;
   try {
-    obj = JSON.parse(buf.toString('utf8'));
+    obj = JSON.parse(buf.toString('utf8', start, end));
   } catch (e) {
     throw new FrameDecodeError(`header is not JSON: ${(e as Error).message}`);
   }
@@ -263,8 +264,9 @@ function stringFields(src: Record<string, unknown>): Record<string, string> {
 // and anything malformed — returns undefined and goes through parseAnyHeader, which then decides exactly as
 // always (accepting, coercing or throwing FrameDecodeError), so the fast path changes no outcome.
 
-/** The header as text, made once per header on first need (ASCII-only here, so byte offsets = char offsets). */
+/** The header as latin1 text (ASCII-only here, so a byte offset minus textBase is a char offset). */
 let text = '';
+let textBase = 0;
 /** The string the last readStr call read. */
 let strValue = '';
 /** The integer the last readInt call read. */
@@ -292,7 +294,7 @@ function readStr(b: Buffer, i: number, n: number): number {
   for (; i < n; i++) {
     const c = b[i]!;
     if (c === 0x22) {
-      strValue = out === undefined ? text.slice(start, i) : out + text.slice(start, i);
+      strValue = out === undefined ? text.slice(start - textBase, i - textBase) : out + text.slice(start - textBase, i - textBase);
       return i + 1;
     }
     // raw control characters are not JSON, non-ASCII needs UTF-8 decoding: the general path for both
@@ -320,7 +322,8 @@ function readStr(b: Buffer, i: number, n: number): number {
       default:
         return -1;
     }
-    out = out === undefined ? text.slice(start, i) + ch : out + text.slice(start, i) + ch;
+    const piece = text.slice(start - textBase, i - textBase);
+    out = out === undefined ? piece + ch : out + piece + ch;
     i += len - 1;
     start = i + 1;
   }
@@ -400,15 +403,15 @@ function readExt(b: Buffer, i: number, n: number, cmd: RemotingCommand): number 
 }
 
 /** The header when it has the common shape, else undefined (see above). */
-function readCommonHeader(b: Buffer): RemotingCommand | undefined {
-  const n = b.length;
-  if (n < 2 || b[0] !== 0x7b) return undefined;
-  text = b.toString('latin1', 0, n);
+function readCommonHeader(b: Buffer, start: number, n: number): RemotingCommand | undefined {
+  if (n - start < 2 || b[start] !== 0x7b) return undefined;
+  text = b.toString('latin1', start, n);
+  textBase = start;
   const cmd = new RemotingCommand();
   cmd.serializeType = SerializeType.JSON;
   cmd.version = 0;
-  let i = 1;
-  if (b[1] !== 0x7d) {
+  let i = start + 1;
+  if (b[i] !== 0x7d) {
     for (;;) {
       if (b[i] !== 0x22) return undefined;
       // property names compared in place: no string made for them (one with an escape: general path)

@@ -5,7 +5,8 @@
 //    a send response frame, each timed by process.cpuUsage over a fixed count
 //  - rpc: our RemotingClient against an echo RemotingServer in a child process, 32 in flight; CPU µs per round
 //    trip in each process (like brokerUsPerSend / clientUsPerSend of the broker bench)
-// Options: BENCH_SECONDS (rpc run, default 3), BENCH_INFLIGHT (32), BENCH_DIST (compiled tree, default dist/).
+// Options: BENCH_SECONDS (rpc run, default 3), BENCH_INFLIGHT (32), BENCH_DIST (compiled tree, default dist/),
+// BENCH_PART (codec | rpc: only that half, e.g. under --cpu-prof).
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +23,7 @@ const { decodeJsonHeader } = await load('remoting/header-json.js');
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const INFLIGHT = Number(process.env.BENCH_INFLIGHT ?? 32);
+const PART = process.env.BENCH_PART ?? 'all';
 const body = Buffer.alloc(1024, 0x61);
 
 function sendReq(queueId) {
@@ -78,7 +80,7 @@ if (process.argv[2] === 'server') {
   const headerLen = reqFrame.readUInt32BE(4) & 0xffffff;
   const header = reqFrame.subarray(8, 8 + headerLen);
   let sink = 0;
-  const codec = {
+  const codec = PART === 'rpc' ? {} : {
     decodeSendHeaderUs: cpuPerOp(N, () => { sink += decodeJsonHeader(header).opaque; }),
     decodeSendFrameUs: cpuPerOp(N, () => { sink += decodeFrameContent(reqFrame.subarray(4)).opaque; }),
     encodeSendRequestUs: cpuPerOp(N, (i) => { sink += encodeFrame(sendReq(i & 7)).length; }),
@@ -86,6 +88,10 @@ if (process.argv[2] === 'server') {
   };
   for (const k of Object.keys(codec)) codec[k] = Number(codec[k].toFixed(2));
 
+  if (PART === 'codec') {
+    console.log(JSON.stringify({ bench: 'remoting', node: process.version, codec }, null, 2));
+    process.exit(0);
+  }
   const child = fork(fileURLToPath(import.meta.url), ['server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: process.env });
   const { port } = await new Promise((resolve) => child.once('message', resolve));
   const addr = `127.0.0.1:${port}`;

@@ -113,6 +113,25 @@ describe('FrameSplitter', () => {
     expect(out[3].body).toEqual(Buffer.alloc(21, 3));
   });
 
+  it('the same bytes in random chunk sizes, frames and bodies intact', () => {
+    let seed = 7;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let round = 0; round < 20; round++) {
+      const s = new FrameSplitter();
+      const out: RemotingCommand[] = [];
+      for (let p = 0; p < all.length;) {
+        const n = 1 + rnd(round % 2 ? 7 : 3000);
+        out.push(...s.push(all.subarray(p, p + n)).map(decodeFrameContent));
+        p += n;
+      }
+      expect(out.map((c) => c.opaque)).toEqual(frames.map((_, i) => i));
+      for (const [i, c] of out.entries()) expect(c.body ?? Buffer.alloc(0)).toEqual(i % 3 === 0 ? Buffer.alloc(i * 7, i) : Buffer.alloc(0));
+    }
+  });
+
   it('refuses oversized, negative and inconsistent lengths', () => {
     const s = new FrameSplitter(1024);
     const big = Buffer.alloc(8);
