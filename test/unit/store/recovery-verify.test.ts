@@ -82,7 +82,7 @@ describe('recovery', () => {
     await fill(s, 80);
     const img = crashCopy(dir);
     // Lose consume queues and index entirely: recovery must rebuild them from the commitlog.
-    fs.rmSync(path.join(img, 'consumequeue'), { recursive: true });
+    fs.rmSync(path.join(img, 'consumequeue'), { recursive: true, force: true });
     fs.rmSync(path.join(img, 'index'), { recursive: true, force: true });
     fs.rmSync(path.join(img, 'checkpoint'));
     const s2 = await open(img);
