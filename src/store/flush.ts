@@ -88,7 +88,7 @@ export class FlushService {
 
   private async asyncTick(): Promise<void> {
     if (this.flushing || this.stopped) return;
-    const dirty = this.cl.committedOffset - this.cl.flushedOffset;
+    const dirty = this.cl.writeOffset - this.cl.flushedOffset;
     const now = Date.now();
     const thorough = now - this.lastThorough >= this.cfg.flushCommitLogThoroughInterval;
     if (dirty <= 0 || (!thorough && dirty < this.cfg.flushCommitLogLeastPages * 4096)) return;

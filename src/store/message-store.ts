@@ -6,10 +6,9 @@ import { SysFlag } from '../common/sysflag.js';
 import { RMQ_SYS_SCHEDULE_TOPIC } from '../common/topics.js';
 import { Checkpoint } from './checkpoint.js';
 import { CleanupService, type CleanupRound } from './cleanup.js';
-import { CommitLog, PendingPut, PendingRecord, type AppendRoundResult } from './commitlog/commitlog.js';
+import { CommitLog, PendingPut, PendingRecord } from './commitlog/commitlog.js';
 import { Dispatcher, DEFAULT_DELAY_LEVELS } from './dispatcher.js';
 import { ensureDir } from './file-util.js';
-import { SlabPool } from './slab.js';
 import { FlushService } from './flush.js';
 import { IndexService } from './index/index-service.js';
 import { recover, type RecoveryReport } from './recovery.js';
@@ -41,12 +40,7 @@ function illegalMessage(m: MessageExtBrokerInner): string | null {
   return null;
 }
 
-/**
- * A round takes puts up to this many bytes; the rest wait for the next round (one loop turn later). Rounds of
- * at least ASYNC_WRITE_BYTES are written on the thread pool, so while one is written the next is encoded.
- */
-const ROUND_BYTES = 40 * 1024;
-const ASYNC_WRITE_BYTES = 16 * 1024;
+const SLAB_SIZE = 4 * 1024 * 1024;
 /** How long consume-queue units and index entries may stay in memory before they are written. */
 const COMMIT_INTERVAL_MS = 10;
 
@@ -69,8 +63,13 @@ export class MessageStore {
   private readonly flusher: FlushService;
   private readonly cleaner: CleanupService;
   private pending: PendingPut[] = [];
-  /** Where records are encoded (see slab.ts). */
-  private readonly slabs = new SlabPool();
+  /**
+   * Records of one round are encoded one after another into this slab, so a round's records are already one
+   * contiguous buffer for the commitlog write (no per-record allocation, no concat). The slab is reused from
+   * its start once a round is written: nothing keeps a record buffer past its append.
+   */
+  private slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  private slabPos = 0;
   private drainScheduled = false;
   private readonly syncFlush: boolean;
   private shut = false;
@@ -125,45 +124,39 @@ export class MessageStore {
     let waitFlush = false;
     for (let i = 0; i < batch.length; i++) {
       const msg = batch[i]!;
-      const bad = illegalMessage(msg) ??
-        (msg.body && msg.body.length > this.cfg.maxMessageSize ? `message body size ${msg.body.length} exceeds ${this.cfg.maxMessageSize}` : null);
-      if (bad) {
-        for (const r of records) r.owner!.busy--;
-        return Promise.resolve({ status: 'MESSAGE_ILLEGAL', appendResult: null, remark: bad });
+      const bad = illegalMessage(msg);
+      if (bad) return Promise.resolve({ status: 'MESSAGE_ILLEGAL', appendResult: null, remark: bad });
+      if (msg.body && msg.body.length > this.cfg.maxMessageSize) {
+        return Promise.resolve({ status: 'MESSAGE_ILLEGAL', appendResult: null, remark: `message body size ${msg.body.length} exceeds ${this.cfg.maxMessageSize}` });
       }
       let size: number;
-      let slab = this.slabs.current;
       try {
-        size = encodeRecordInto(msg, slab.buf, slab.pos);
+        size = encodeRecordInto(msg, this.slab, this.slabPos);
         if (size < 0) {
-          // The slab is full: records already in it stay valid (they keep referencing it); another one starts.
-          slab = this.slabs.next(-size);
-          size = encodeRecordInto(msg, slab.buf, slab.pos);
+          // The slab is full: records already in it stay valid (they keep referencing it); a new one starts.
+          this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, -size));
+          this.slabPos = 0;
+          size = encodeRecordInto(msg, this.slab, 0);
         }
       } catch (err) {
-        for (const r of records) r.owner!.busy--;
         const status: PutMessageStatus = err instanceof RecordEncodeError ? err.status : 'MESSAGE_ILLEGAL';
         return Promise.resolve({ status, appendResult: null, remark: (err as Error).message });
       }
-      records.push(new PendingRecord(slab.buf, slab.pos, size, msg.topic, msg.queueId, msg.sysFlag, msg.tagsCode, msg.properties ?? {}, slab));
-      slab.pos += size;
-      slab.busy++;
+      records.push(new PendingRecord(this.slab, this.slabPos, size, msg.topic, msg.queueId, msg.sysFlag, msg.tagsCode, msg.properties ?? {}));
+      this.slabPos += size;
       total += size;
       if (this.syncFlush && msg.properties?.WAIT !== 'false') waitFlush = true;
     }
     return new Promise<PutMessageResult>((resolve) => {
       this.pending.push(new PendingPut(records, total, waitFlush, resolve));
-      this.scheduleDrain();
+      if (!this.drainScheduled) {
+        // setImmediate (not a microtask): every put arriving in this I/O phase joins the round, and timers
+        // (flush, cleanup) still run under a producer that never yields.
+        this.drainScheduled = true;
+        setImmediate(this.drain);
+      }
     });
   }
-
-  private readonly scheduleDrain = (): void => {
-    if (this.drainScheduled) return;
-    // setImmediate (not a microtask): every put arriving in this I/O phase joins the round, and timers
-    // (flush, cleanup) still run under a producer that never yields.
-    this.drainScheduled = true;
-    setImmediate(this.drain);
-  };
 
   private checkStoreStatus(): PutMessageStatus | null {
     if (this.shut) return 'SERVICE_NOT_AVAILABLE';
@@ -181,43 +174,28 @@ export class MessageStore {
 
   private readonly drain = (): void => {
     this.drainScheduled = false;
-    if (this.pending.length === 0) return;
-    if (this.cl.mustWait(this.scheduleDrain)) return;
-    // A round takes up to ROUND_BYTES; the rest goes in the next one, encoded while this one is written.
-    let take = 0;
-    let bytes = 0;
-    while (take < this.pending.length && (take === 0 || bytes + this.pending[take]!.totalSize <= ROUND_BYTES)) bytes += this.pending[take++]!.totalSize;
-    const puts = take === this.pending.length ? this.pending : this.pending.slice(0, take);
-    this.pending = take === this.pending.length ? [] : this.pending.slice(take);
-    if (this.pending.length > 0) this.scheduleDrain();
-    let round: AppendRoundResult;
+    const puts = this.pending;
+    this.pending = [];
+    if (puts.length === 0) return;
+    // Every record encoded so far belongs to `puts`; once they are written the slab can be refilled.
+    this.slabPos = 0;
+    let round: ReturnType<CommitLog['appendRound']>;
     try {
-      round = this.cl.appendRound(puts, bytes >= ASYNC_WRITE_BYTES, (out, err) => this.roundWritten(puts, out, err));
+      round = this.cl.appendRound(puts);
     } catch (err) {
       // E.g. a new segment file cannot be created (disk full, too many open files): nothing was acknowledged.
-      this.release(puts);
       for (const p of puts) p.settle('CREATE_MAPPED_FILE_FAILED', null, `commitlog append failed: ${(err as Error).message}`);
       return;
     }
-    // puts refused before writing (too big for a segment) answer at once
-    for (const f of round.failed) if (f.result === null) f.settle(f.failStatus ?? 'UNKNOWN_ERROR', null, f.failRemark);
-  };
-
-  /** A round is in the page cache (or failed): its records become readable and its puts are answered. */
-  private roundWritten(puts: PendingPut[], round: AppendRoundResult, err: Error | null): void {
-    this.release(puts);
-    if (err) {
-      for (const f of round.failed) f.settle(f.failStatus ?? 'UNKNOWN_ERROR', null, f.failRemark);
-      return;
-    }
+    for (const f of round.failed) f.settle(f.failStatus ?? 'UNKNOWN_ERROR', null, f.failRemark);
     try {
       for (const d of round.dispatch) this.disp.dispatch(d);
       // Consume-queue and index writes are batched across rounds: readers commit them on demand
       // (ConsumeQueue.readUnits, IndexService.query), flushes commit first, a crash re-dispatches them.
       this.scheduleCommit();
-    } catch (e) {
+    } catch (err) {
       // Records are in the commitlog; recovery rebuilds consume queues from it.
-      this.dispatchError = (e as Error).message;
+      this.dispatchError = (err as Error).message;
     }
     let waits: PendingPut[] | null = null;
     for (const put of round.done) {
@@ -229,13 +207,7 @@ export class MessageStore {
     }
     if (waits) this.flusher.waitFlushed(waits);
     this.disp.notify(round.dispatch);
-  }
-
-  /** The puts' records no longer need their slab memory. */
-  private release(puts: PendingPut[]): void {
-    for (const p of puts) for (const r of p.records) r.owner!.busy--;
-    if (this.pending.length === 0) this.slabs.rewind();
-  }
+  };
 
   private dispatchError: string | null = null;
   private commitScheduled = false;
@@ -461,13 +433,13 @@ export class MessageStore {
   }
 
   getMaxPhyOffset(): number {
-    return this.cl.committedOffset;
+    return this.cl.writeOffset;
   }
 
   /** Store time of the first message in the commitlog (-1 when empty). */
   getEarliestMessageTimeStamp(): number {
     const min = this.cl.minOffset();
-    return min < this.cl.committedOffset ? this.storeTimeAt(min) : -1;
+    return min < this.cl.writeOffset ? this.storeTimeAt(min) : -1;
   }
 
   onMessageArrived(cb: ArrivedListener): void {
@@ -570,7 +542,7 @@ export class MessageStore {
       earliestMessageTimeStamp: String(this.getEarliestMessageTimeStamp()),
       commitLogMinOffset: String(this.getMinPhyOffset()),
       commitLogMaxOffset: String(this.getMaxPhyOffset()),
-      remainHowManyDataToFlush: String(Math.max(0, this.cl.committedOffset - this.cl.flushedOffset)),
+      remainHowManyDataToFlush: String(Math.max(0, this.cl.writeOffset - this.cl.flushedOffset)),
       remainHowManyDataToCommit: '0',
       remainTransientStoreBufferNumbs: '2147483647',
       ...(this.flusher.lastError ? { lastFlushError: this.flusher.lastError } : {}),
@@ -585,13 +557,8 @@ export class MessageStore {
   /** Flushes everything, writes the checkpoint, removes the abort file. */
   async shutdown(): Promise<void> {
     if (this.shut) return;
-    this.shut = true; // new puts are refused from here on
-    // every accepted put is written before the files close
-    while (this.pending.length > 0 || this.cl.roundsInFlight > 0) {
-      if (this.pending.length > 0 && !this.drainScheduled) this.drain();
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      await this.cl.idle();
-    }
+    if (this.pending.length) this.drain();
+    this.shut = true;
     this.disp.commit();
     this.cleaner.stop();
     await this.flusher.stop();

@@ -29,7 +29,7 @@ export function recover(cl: CommitLog, disp: Dispatcher, cp: Checkpoint, abnorma
   if (segs.length === 0) {
     for (const cq of disp.cqs.values()) cq.destroy();
     disp.cqs.clear();
-    cl.writeOffset = cl.committedOffset = cl.flushedOffset = 0;
+    cl.writeOffset = cl.flushedOffset = 0;
     return report;
   }
   let start = Math.max(0, segs.length - 3);
@@ -83,7 +83,7 @@ export function recover(cl: CommitLog, disp: Dispatcher, cp: Checkpoint, abnorma
   disp.commit();
   // Cut the commitlog, the consume queues and the index at the last valid record.
   cl.q.truncateTo(end);
-  cl.writeOffset = cl.committedOffset = cl.flushedOffset = end;
+  cl.writeOffset = cl.flushedOffset = end;
   report.endOffset = end;
   // Nothing after the cut may be claimed as flushed.
   if (cp.physicMsgTimestamp > cl.lastStoreTimestamp) cp.physicMsgTimestamp = cl.lastStoreTimestamp;

@@ -30,13 +30,9 @@ export class PendingRecord implements DispatchRequest {
   queueOffset = 0;
   phyOffset = 0;
   storeTimestamp = 0;
-  /**
-   * The encoded record is buf[at, at + size) (the store encodes a round's records back to back into one slab);
-   * `owner` counts the records still needing that memory (the slab is not refilled while it is non-zero).
-   */
+  /** The encoded record is buf[at, at + size) (the store encodes a round's records back to back into one slab). */
   constructor(readonly buf: Buffer, readonly at: number, readonly size: number, readonly topic: string, readonly queueId: number,
-    readonly sysFlag: number, public tagsCode: number | undefined, public properties: Record<string, string>,
-    readonly owner: { busy: number } | null = null) {}
+    readonly sysFlag: number, public tagsCode: number | undefined, public properties: Record<string, string>) {}
 }
 
 /** One put (a single message or a batch of one topic/queue) waiting for the next append round. */
@@ -86,22 +82,6 @@ export class AppendResult implements AppendMessageResult {
     return { wroteOffset: this.wroteOffset, wroteBytes: this.wroteBytes, msgId: this.msgId, queueOffset: this.queueOffset,
       logicsOffset: this.queueOffset, storeTimestamp: this.storeTimestamp, msgNum: this.msgNum };
   }
-}
-
-/** One buffer to write at a segment position (relative to the segment). */
-interface RoundWrite {
-  seg: Segment;
-  buf: Buffer;
-  at: number;
-  end: number;
-}
-
-/** A round whose positions are assigned and whose bytes are being written. */
-class InflightRound {
-  writesLeft = 0;
-  error: Error | null = null;
-  constructor(readonly start: number, readonly end: number, readonly now: number, readonly touched: Map<string, number | undefined>,
-    readonly out: AppendRoundResult, readonly writes: RoundWrite[], readonly onWritten: (out: AppendRoundResult, err: Error | null) => void) {}
 }
 
 export interface AppendRoundResult {
@@ -160,15 +140,8 @@ class WriteRuns {
 /** The commit log: segments of records, append by rounds (one write per round per segment). */
 export class CommitLog {
   readonly q: SegmentQueue;
-  /** Next offset to assign: the end of every round appended, written or still being written. */
+  /** Next write offset (= max offset). */
   writeOffset = 0;
-  /** End of the data in the page cache (every round before it written): what readers and flushes see. */
-  committedOffset = 0;
-  private inflight: InflightRound[] = [];
-  private asyncWrites = 0;
-  /** A write failed while others were on the thread pool: no new round until they are done. */
-  private recovering = false;
-  private idleWaiters: Array<() => void> = [];
   /** Offset up to which data is known to be on disk. */
   flushedOffset = 0;
   /** (topic-queueId) → next queue offset. */
@@ -210,124 +183,18 @@ export class CommitLog {
     return f ? f.fileFromOffset : 0;
   }
 
-  /**
-   * Appends the puts as one round: queue offsets and commitlog positions are assigned and the records patched
-   * now, each put's records contiguous in one segment. The bytes are written synchronously, or on the thread
-   * pool when `writeAsync` (big rounds: the write then overlaps the encoding of the next round on the other
-   * core). `onWritten` runs once the round and every round before it are in the page cache, in round order;
-   * only then does a round become readable, dispatchable and answerable. With an error every put of the round
-   * (and of the rounds after it) fails and their offsets are given back.
-   */
-  appendRound(puts: PendingPut[], writeAsync: boolean, onWritten: (out: AppendRoundResult, err: Error | null) => void): AppendRoundResult {
+  /** Appends all pending puts; each put's records land contiguously in one segment. */
+  appendRound(puts: PendingPut[]): AppendRoundResult {
     const out: AppendRoundResult = { dispatch: [], done: [], failed: [] };
     const now = this.now();
-    const touched = new Map<string, number | undefined>();
-    const start = this.writeOffset;
-    let writes: RoundWrite[];
+    const startOffset = this.writeOffset;
+    const touchedQueues = new Map<string, number | undefined>();
     try {
-      writes = this.assign(puts, out, now, touched);
+      return this.appendRoundInner(puts, out, now, startOffset, touchedQueues);
     } catch (err) {
-      // e.g. a new segment file cannot be created: nothing of this round was written
-      this.rollbackQueues(touched);
-      this.writeOffset = start;
+      this.rollbackQueues(touchedQueues);
       throw err;
     }
-    const round = new InflightRound(start, this.writeOffset, now, touched, out, writes, onWritten);
-    this.inflight.push(round);
-    if (!writeAsync) {
-      try {
-        // One contiguous buffer per segment: a single memcpy pass beats a long iovec list.
-        for (const w of writes) w.seg.write([w.buf], w.at);
-      } catch (err) {
-        round.error = err as Error;
-      }
-    } else {
-      round.writesLeft = writes.length;
-      this.asyncWrites += writes.length;
-      for (const w of writes) {
-        w.seg.writeAsync(w.buf, w.buf.length, w.at, (err) => {
-          this.asyncWrites--;
-          if (err && !round.error) round.error = err;
-          round.writesLeft--;
-          this.settleRounds();
-          if (this.asyncWrites === 0) this.wakeIdle();
-        });
-      }
-    }
-    this.settleRounds();
-    return out;
-  }
-
-  /** Rounds whose writes finished, oldest first: commit (readable) or fail them. */
-  private settleRounds(): void {
-    while (this.inflight.length > 0 && this.inflight[0]!.writesLeft === 0) {
-      const r = this.inflight.shift()!;
-      if (r.error) {
-        this.failFrom(r);
-        return;
-      }
-      for (const w of r.writes) if (w.end > w.seg.wrotePosition) w.seg.wrotePosition = w.end;
-      this.committedOffset = r.end;
-      if (r.out.dispatch.length) this.lastStoreTimestamp = r.now;
-      if (this.preallocate) this.allocateAhead();
-      r.onWritten(r.out, null);
-    }
-  }
-
-  /**
-   * A round's write failed: it and every round after it (their bytes lie beyond the hole) fail, their queue
-   * offsets are given back and the next round is written where the failed one began. New rounds wait until
-   * the writes still on the thread pool are done (see mustWait), so none of them lands on a newer round.
-   */
-  private failFrom(first: InflightRound): void {
-    const rounds = [first, ...this.inflight];
-    this.inflight = [];
-    for (let i = rounds.length - 1; i >= 0; i--) this.rollbackQueues(rounds[i]!.touched);
-    this.writeOffset = first.start;
-    // segments opened for the failed rounds hold nothing valid
-    let last = this.q.last();
-    while (last && last.fileFromOffset > first.start) {
-      this.q.removeLast();
-      last = this.q.last();
-    }
-    if (this.asyncWrites > 0) this.recovering = true;
-    const remark = `commitlog write failed: ${first.error!.message}`;
-    for (const r of rounds) {
-      for (const put of r.out.done) {
-        put.result = null;
-        put.failStatus = 'UNKNOWN_ERROR';
-        put.failRemark = r === first ? remark : `${remark} (an earlier round)`;
-        r.out.failed.push(put);
-      }
-      r.out.done = [];
-      r.out.dispatch = [];
-      r.onWritten(r.out, first.error);
-    }
-  }
-
-  /** After a failed write: true until every thread-pool write is done; `wake` runs then. */
-  mustWait(wake: () => void): boolean {
-    if (!this.recovering) return false;
-    this.idleWaiters.push(wake);
-    return true;
-  }
-
-  /** Resolves once no write is in flight (shutdown). */
-  idle(): Promise<void> {
-    if (this.asyncWrites === 0 && this.inflight.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  /** Rounds assigned but not yet written. */
-  get roundsInFlight(): number {
-    return this.inflight.length;
-  }
-
-  private wakeIdle(): void {
-    this.recovering = false;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
   }
 
   private rollbackQueues(touched: Map<string, number | undefined>): void {
@@ -337,15 +204,15 @@ export class CommitLog {
     }
   }
 
-  /** Assigns positions and queue offsets, patches the records; returns what to write (one buffer per segment). */
-  private assign(puts: PendingPut[], out: AppendRoundResult, now: number, touchedQueues: Map<string, number | undefined>): RoundWrite[] {
+  private appendRoundInner(puts: PendingPut[], out: AppendRoundResult, now: number, startOffset: number,
+    touchedQueues: Map<string, number | undefined>): AppendRoundResult {
     let pos = this.writeOffset;
     let seg: Segment = this.q.segmentForWrite(pos);
     let chunk = new WriteRuns();
     let chunkStart = pos;
-    const writes: RoundWrite[] = [];
+    const writes: { seg: Segment; data: WriteRuns; at: number; end: number }[] = [];
     const closeChunk = (end: number) => {
-      if (!chunk.empty) writes.push({ seg, buf: chunk.join(), at: chunkStart - seg.fileFromOffset, end: end - seg.fileFromOffset });
+      if (!chunk.empty) writes.push({ seg, data: chunk, at: chunkStart - seg.fileFromOffset, end: end - seg.fileFromOffset });
       chunk = new WriteRuns();
     };
     for (const put of puts) {
@@ -363,7 +230,6 @@ export class CommitLog {
         chunk.add(blank, 0, BLANK_LENGTH);
         closeChunk(seg.endOffset);
         pos = seg.endOffset;
-        this.writeOffset = pos; // a failure creating the next segment gives back from here
         seg = this.q.segmentForWrite(pos);
         chunkStart = pos;
       }
@@ -404,8 +270,32 @@ export class CommitLog {
       out.done.push(put);
     }
     closeChunk(pos);
+    try {
+      for (const w of writes) {
+        // One contiguous buffer per segment: a single memcpy pass beats a long iovec list.
+        w.seg.write([w.data.join()], w.at);
+        w.seg.wrotePosition = w.end;
+      }
+    } catch (err) {
+      // Nothing of this round is acknowledged: roll the counters back; recovery/next round overwrite the bytes.
+      this.rollbackQueues(touchedQueues);
+      const s = this.q.findByOffset(startOffset);
+      if (s) s.wrotePosition = startOffset - s.fileFromOffset;
+      const remark = `commitlog write failed: ${(err as Error).message}`;
+      for (const put of out.done) {
+        put.result = null;
+        put.failStatus = 'UNKNOWN_ERROR';
+        put.failRemark = remark;
+        out.failed.push(put);
+      }
+      out.done = [];
+      out.dispatch = [];
+      return out;
+    }
     this.writeOffset = pos;
-    return writes;
+    if (this.preallocate) this.allocateAhead();
+    if (out.dispatch.length) this.lastStoreTimestamp = now;
+    return out;
   }
 
   private allocateAhead(): void {
@@ -426,7 +316,7 @@ export class CommitLog {
 
   /** Bytes [phy, phy+size) if they are all within written data of one segment. */
   read(phy: number, size: number): Buffer | null {
-    if (phy < 0 || size <= 0 || phy + size > this.committedOffset) return null;
+    if (phy < 0 || size <= 0 || phy + size > this.writeOffset) return null;
     const seg = this.q.findByOffset(phy);
     if (!seg) return null;
     const at = phy - seg.fileFromOffset;
@@ -452,9 +342,9 @@ export class CommitLog {
     return c.kind === 'record' ? c.meta : null;
   }
 
-  /** Flushes segments holding [flushedOffset, committedOffset); returns the offset now durable. */
+  /** Flushes segments holding [flushedOffset, writeOffset); returns the offset now durable. */
   async flush(): Promise<number> {
-    const target = this.committedOffset;
+    const target = this.writeOffset;
     if (target <= this.flushedOffset) return this.flushedOffset;
     const segs = this.q.segments.filter((s) => s.endOffset > this.flushedOffset && s.fileFromOffset < target);
     await Promise.all(segs.map((s) => s.flush()));
@@ -464,7 +354,7 @@ export class CommitLog {
 
   flushSync(): void {
     for (const s of this.q.segments) if (s.endOffset > this.flushedOffset) s.flushSync();
-    this.flushedOffset = this.committedOffset;
+    this.flushedOffset = this.writeOffset;
   }
 
   /** Deletes expired segments (never the last). Returns the number deleted. */

@@ -90,11 +90,6 @@ export class SegmentQueue {
     this.segments = keep;
   }
 
-  /** Removes the last segment (it was opened for a round whose write failed). */
-  removeLast(): void {
-    this.segments.pop()?.destroy();
-  }
-
   /** Removes the first n segments (cleanup). */
   removeFirst(n: number): Segment[] {
     const gone = this.segments.splice(0, n);

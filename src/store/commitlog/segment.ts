@@ -14,9 +14,6 @@ export class Segment {
   /** Position up to which blocks were allocated by writing zeros (preallocation under SYNC_FLUSH). */
   allocatedPosition = 0;
   private syncing: Promise<void> | null = null;
-  /** Writes on the thread pool not yet finished: the fd stays open until they are (see close). */
-  private asyncWrites = 0;
-  private closeWanted = false;
 
   constructor(dir: string, readonly fileFromOffset: number, readonly fileSize: number, create: boolean) {
     this.file = path.join(dir, offset2FileName(fileFromOffset));
@@ -26,7 +23,7 @@ export class Segment {
 
   static openReadOnly(file: string, fileFromOffset: number, fileSize: number): Segment {
     const s = Object.create(Segment.prototype) as Segment;
-    Object.assign(s, { file, fd: fs.openSync(file, 'r'), fileFromOffset, fileSize, wrotePosition: fileSize, flushedPosition: fileSize, syncing: null, asyncWrites: 0, closeWanted: false });
+    Object.assign(s, { file, fd: fs.openSync(file, 'r'), fileFromOffset, fileSize, wrotePosition: fileSize, flushedPosition: fileSize, syncing: null });
     return s;
   }
 
@@ -40,20 +37,6 @@ export class Segment {
 
   write(bufs: Buffer[], pos: number): void {
     writeAllAt(this.fd, bufs, pos);
-  }
-
-  /** Writes buf[0, len) at pos on the thread pool (a short write is finished there too). */
-  writeAsync(buf: Buffer, len: number, pos: number, done: (err: Error | null) => void, wrote = 0): void {
-    this.asyncWrites++;
-    fs.write(this.fd, buf, wrote, len - wrote, pos + wrote, (err, n) => {
-      this.asyncWrites--;
-      if (!err && n > 0 && wrote + n < len) {
-        this.writeAsync(buf, len, pos, done, wrote + n);
-        return;
-      }
-      if (this.closeWanted && this.asyncWrites === 0) this.closeFd();
-      done(err ?? (wrote + n < len ? new Error(`short write: ${wrote + n} of ${len} bytes`) : null));
-    });
   }
 
   read(pos: number, len: number, into?: Buffer): Buffer {
@@ -100,13 +83,6 @@ export class Segment {
   }
 
   close(): void {
-    // A queued thread-pool write would otherwise land on whatever file reuses this fd number.
-    if (this.asyncWrites > 0) this.closeWanted = true;
-    else this.closeFd();
-  }
-
-  private closeFd(): void {
-    this.closeWanted = false;
     try { fs.closeSync(this.fd); } catch { /* already closed */ }
   }
 
