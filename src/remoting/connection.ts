@@ -145,7 +145,7 @@ export class Connection extends EventEmitter {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timerAt = deadline;
     // libuv's loop clock may lag performance.now(): an early wake finds nothing due and re-arms
-    this.timer = setTimeout(this.onTimer, Math.min(0x7fffffff, Math.max(1, Math.ceil(deadline - performance.now()))));
+    this.timer = setTimeout(this.onTimer, Math.max(1, Math.ceil(deadline - performance.now())));
   }
 
   private readonly onTimer = (): void => {
@@ -228,7 +228,8 @@ export class Connection extends EventEmitter {
       }
       // encoded first: a command that cannot be encoded rejects here and leaves nothing pending
       this.write(cmd);
-      const deadline = performance.now() + timeoutMs;
+      // what setTimeout does with a delay outside 1..2^31-1 ms (NaN, negative, huge): 1 ms, as before
+      const deadline = performance.now() + (timeoutMs >= 1 && timeoutMs <= 0x7fffffff ? timeoutMs : 1);
       this.pending.set(cmd.opaque, new Pending(resolve, reject, deadline, cmd.code, addrLabel, reportedTimeoutMs));
       if (deadline < this.timerAt) this.armTimer(deadline);
     });

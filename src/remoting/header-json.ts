@@ -355,25 +355,59 @@ function readInt(b: Buffer, i: number, n: number): number {
 
 const P_OTHER = 0, P_CODE = 1, P_EXT = 2, P_FLAG = 3, P_LANGUAGE = 4, P_OPAQUE = 5, P_REMARK = 6, P_VERSION = 7;
 
-/** Which header property the name between `from` and `to` (exclusive) is. */
-function propertyOf(b: Buffer, from: number, to: number): number {
+/** Which header property starts at `from` (just after its opening quote); propertyEnd = after its colon. */
+let propertyEnd = 0;
+function propertyAt(b: Buffer, from: number, n: number): number {
   switch (b[from]) {
-    case 0x63: return keyIs(b, from, to, 'code') ? P_CODE : P_OTHER;
-    case 0x65: return keyIs(b, from, to, 'extFields') ? P_EXT : P_OTHER;
-    case 0x66: return keyIs(b, from, to, 'flag') ? P_FLAG : P_OTHER;
-    case 0x6c: return keyIs(b, from, to, 'language') ? P_LANGUAGE : P_OTHER;
-    case 0x6f: return keyIs(b, from, to, 'opaque') ? P_OPAQUE : P_OTHER;
-    case 0x72: return keyIs(b, from, to, 'remark') ? P_REMARK : P_OTHER;
-    case 0x76: return keyIs(b, from, to, 'version') ? P_VERSION : P_OTHER;
-    default: return P_OTHER;
+    case 0x63: if (nameAt(b, from, n, 'code')) return P_CODE; break;
+    case 0x65: if (nameAt(b, from, n, 'extFields')) return P_EXT; break;
+    case 0x66: if (nameAt(b, from, n, 'flag')) return P_FLAG; break;
+    case 0x6c: if (nameAt(b, from, n, 'language')) return P_LANGUAGE; break;
+    case 0x6f: if (nameAt(b, from, n, 'opaque')) return P_OPAQUE; break;
+    case 0x72: if (nameAt(b, from, n, 'remark')) return P_REMARK; break;
+    case 0x76: if (nameAt(b, from, n, 'version')) return P_VERSION; break;
   }
+  return P_OTHER;
 }
 
-/** Whether the key between `from` and `to` (exclusive) is `name`. */
-function keyIs(b: Buffer, from: number, to: number, name: string): boolean {
-  if (to - from !== name.length) return false;
-  for (let k = 0; k < name.length; k++) if (b[from + k] !== name.charCodeAt(k)) return false;
+/** Whether `name`, its closing quote and a colon are at `from`; if so propertyEnd is the position after. */
+function nameAt(b: Buffer, from: number, n: number, name: string): boolean {
+  const len = name.length;
+  if (from + len + 2 > n) return false;
+  for (let k = 0; k < len; k++) if (b[from + k] !== name.charCodeAt(k)) return false;
+  if (b[from + len] !== 0x22 || b[from + len + 1] !== 0x3a) return false;
+  propertyEnd = from + len + 2;
   return true;
+}
+
+/**
+ * extFields names seen before, by a hash of length and end bytes: a name that matches its slot is reused
+ * instead of cut out of the text again and looked up in V8's string table as a fresh property key.
+ */
+const KEY_CACHE: Array<string | undefined> = new Array(512).fill(undefined);
+
+/** Like readStr for an extFields name: the value in strValue, the position after it, or -1. */
+function readKey(b: Buffer, i: number, n: number): number {
+  if (b[i] !== 0x22) return -1;
+  const from = i + 1;
+  let to = from;
+  let c = 0;
+  while (to < n && (c = b[to]!) !== 0x22 && c !== 0x5c && c >= 0x20 && c < 0x80) to++;
+  if (c !== 0x22 || to === n) return readStr(b, i, n); // escapes and the like: the full string reader
+  const len = to - from;
+  if (len <= 1) return readStr(b, i, n);
+  const slot = (len * 31 + b[from]! * 7 + b[to - 1]!) & 511;
+  const cached = KEY_CACHE[slot];
+  if (cached !== undefined && cached.length === len) {
+    let k = 0;
+    while (k < len && cached.charCodeAt(k) === b[from + k]) k++;
+    if (k === len) {
+      strValue = cached;
+      return to + 1;
+    }
+  }
+  strValue = KEY_CACHE[slot] = text.slice(from - textBase, to - textBase);
+  return to + 1;
 }
 
 /** Reads the extFields object at `i` into cmd.extFields; the position after it, or -1. */
@@ -383,7 +417,7 @@ function readExt(b: Buffer, i: number, n: number, cmd: RemotingCommand): number 
   i++;
   if (b[i] !== 0x7d) {
     for (;;) {
-      if ((i = readStr(b, i, n)) < 0) return -1;
+      if ((i = readKey(b, i, n)) < 0) return -1;
       const k = strValue;
       // JSON.parse makes "__proto__" an own property; that case belongs to the general path
       if (b[i] !== 0x3a || k === '__proto__') return -1;
@@ -414,14 +448,20 @@ function readCommonHeader(b: Buffer, start: number, n: number): RemotingCommand 
   if (b[i] !== 0x7d) {
     for (;;) {
       if (b[i] !== 0x22) return undefined;
-      // property names compared in place: no string made for them (one with an escape: general path)
+      // property names compared in place: no string made for them
       const from = i + 1;
-      let to = from;
-      let c = 0;
-      while (to < n && (c = b[to]!) !== 0x22 && c !== 0x5c && c >= 0x20 && c < 0x80) to++;
-      if (c !== 0x22 || b[to + 1] !== 0x3a) return undefined;
-      i = to + 2;
-      switch (propertyOf(b, from, to)) {
+      const property = propertyAt(b, from, n);
+      if (property !== P_OTHER) {
+        i = propertyEnd;
+      } else {
+        // another name, read and ignored (one with an escape or outside ASCII: general path)
+        let to = from;
+        let c = 0;
+        while (to < n && (c = b[to]!) !== 0x22 && c !== 0x5c && c >= 0x20 && c < 0x80) to++;
+        if (c !== 0x22 || b[to + 1] !== 0x3a) return undefined;
+        i = to + 2;
+      }
+      switch (property) {
         case P_CODE:
           if ((i = readInt(b, i, n)) < 0) return undefined;
           cmd.code = intValue;
@@ -462,7 +502,7 @@ function readCommonHeader(b: Buffer, start: number, n: number): RemotingCommand 
           // skipped here, any other value left to the general path
           if ((i = readStr(b, i, n)) < 0) return undefined;
       }
-      c = b[i]!;
+      const c = b[i];
       if (c === 0x2c) {
         i++;
         continue;
