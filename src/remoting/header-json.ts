@@ -141,7 +141,19 @@ function putAscii(buf: Buffer, p: number, end: number, s: string): number {
 
 /** A header number as the template literal of encodeJsonHeaderString prints it (integers in practice). */
 function putNumber(buf: Buffer, p: number, end: number, v: number): number {
-  return putAscii(buf, p, end, '' + v);
+  // int32 values (code, flag, opaque, version) digit by digit: no number-to-string per header
+  if ((v | 0) !== v || p + 11 > end) return putAscii(buf, p, end, '' + v);
+  if (v < 0) {
+    buf[p++] = 0x2d;
+    v = -v; // -2^31 negates to 2^31: still exact as a double
+  }
+  let digits = 1;
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+  for (let k = p + digits - 1; k >= p; k--) {
+    buf[k] = 0x30 + (v % 10);
+    v = Math.floor(v / 10);
+  }
+  return p + digits;
 }
 
 /**

@@ -170,6 +170,13 @@ describe('JSON header writer and frame arena', () => {
     }
   });
 
+  it('writes code, flag, opaque and version as the string encoder prints them', () => {
+    for (const v of [0, -0, 7, 10, -1, -10, 99, 2147483647, -2147483648, 2147483648, 1.5, NaN, Infinity, 1e21, 123456789]) {
+      const c = cmd({ code: v, flag: v, opaque: v, version: v });
+      expect(encodeJsonHeader(c).toString()).toBe(encodeJsonHeaderString(c));
+    }
+  });
+
   it('writeJsonHeader reports -1 rather than writing past its end', () => {
     const c = cmd({ code: 1, remark: 'r'.repeat(100), extFields: { key: 'v'.repeat(50) } });
     const want = Buffer.from(encodeJsonHeaderString(c), 'utf8');
