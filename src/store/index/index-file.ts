@@ -6,6 +6,9 @@ export const INDEX_HEADER_SIZE = 40;
 export const INDEX_ENTRY_SIZE = 20;
 const HASH_SLOT_SIZE = 4;
 const INVALID_INDEX = 0;
+const PAGE_SIZE = 4096;
+const SLOTS_PER_PAGE = PAGE_SIZE / HASH_SLOT_SIZE;
+const SLOT_PAGE_SHIFT = 10; // log2(SLOTS_PER_PAGE)
 
 function writeLong(buf: Buffer, v: number, off: number): void {
   const hi = Math.floor(v / 4294967296);
@@ -49,7 +52,12 @@ export class IndexFile {
   header: IndexHeader;
   /** Slot table as stored (big-endian int32s), for the file being written. */
   private slots: Buffer | null = null;
-  private dirtySlots: number[] = [];
+  /**
+   * Pages (4 KiB = 1024 slots) of the slot table changed since the last flush. Keys hash uniformly, so a
+   * busy second dirties most pages: a flush writes page runs, not single slots, and off the main thread.
+   */
+  private dirtyPages: Uint8Array = new Uint8Array(0);
+  private anyDirtyPage = false;
   private headerDirty = false;
   private pending: Buffer = Buffer.allocUnsafe(INDEX_ENTRY_SIZE * 256);
   private pendingLen = 0;
@@ -65,6 +73,7 @@ export class IndexFile {
       this.header = { beginTimestamp: ts, endTimestamp: ts, beginPhyOffset: phy, endPhyOffset: phy, hashSlotCount: 0, indexCount: 1 };
       this.headerDirty = true;
       this.slots = Buffer.alloc(slotNum * HASH_SLOT_SIZE);
+      this.dirtyPages = new Uint8Array(Math.ceil(slotNum / SLOTS_PER_PAGE));
     } else {
       this.header = readIndexHeader(readAt(this.fd, 0, INDEX_HEADER_SIZE));
       if (this.header.indexCount < 1) this.header.indexCount = 1;
@@ -80,6 +89,7 @@ export class IndexFile {
     if (this.slots) return;
     const raw = readAt(this.fd, INDEX_HEADER_SIZE, this.slotNum * HASH_SLOT_SIZE);
     this.slots = raw.length === this.slotNum * HASH_SLOT_SIZE ? raw : Buffer.concat([raw, Buffer.alloc(this.slotNum * HASH_SLOT_SIZE - raw.length)]);
+    this.dirtyPages = new Uint8Array(Math.ceil(this.slotNum / SLOTS_PER_PAGE));
 
   }
 
@@ -104,11 +114,13 @@ export class IndexFile {
       }
     }
     this.slots = slots;
-    this.dirtySlots = [];
+    this.dirtyPages = new Uint8Array(Math.ceil(this.slotNum / SLOTS_PER_PAGE));
+    this.anyDirtyPage = false;
     this.header.hashSlotCount = used;
     fs.writeSync(this.fd, slots, 0, slots.length, INDEX_HEADER_SIZE);
     this.headerDirty = true;
-    this.writeDirty();
+    this.commitEntries();
+    for (const [pos, buf] of this.takeDirty()) fs.writeSync(this.fd, buf, 0, buf.length, pos);
   }
 
   private slotValue(slot: number): number {
@@ -141,7 +153,8 @@ export class IndexFile {
     e.writeInt32BE(prev, o + 16);
     this.pendingLen += INDEX_ENTRY_SIZE;
     slots.writeInt32BE(h.indexCount, slot * HASH_SLOT_SIZE);
-    this.dirtySlots.push(slot);
+    this.dirtyPages[slot >>> SLOT_PAGE_SHIFT] = 1;
+    this.anyDirtyPage = true;
     if (h.indexCount <= 1) {
       h.beginPhyOffset = phyOffset;
       h.beginTimestamp = storeTimestamp;
@@ -163,37 +176,49 @@ export class IndexFile {
   }
 
   isDirty(): boolean {
-    return this.headerDirty || this.dirtySlots.length > 0 || this.pendingLen > 0;
+    return this.headerDirty || this.anyDirtyPage || this.pendingLen > 0;
   }
 
-  /** Writes dirty slots (coalesced into runs) and the header, then fdatasync. */
+  /** Writes dirty slot pages and the header, then fdatasync (shutdown, file switch). */
   flush(): void {
-    this.writeDirty();
+    this.commitEntries();
+    for (const [pos, buf] of this.takeDirty()) fs.writeSync(this.fd, buf, 0, buf.length, pos);
     fs.fdatasyncSync(this.fd);
   }
 
-  /** Same as flush, with the fdatasync on the thread pool. */
-  flushAsync(): Promise<void> {
-    this.writeDirty();
-    return new Promise((resolve, reject) => fs.fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
+  /**
+   * Same as flush with the slot and header writes and the fdatasync on the thread pool: a second's worth of
+   * keys can dirty the whole slot table (20 MB by default), too much to write on the put path's thread.
+   * Slots written here may already be newer than the header; recovery after a crash rebuilds them.
+   */
+  async flushAsync(): Promise<void> {
+    this.commitEntries();
+    await Promise.all(this.takeDirty().map(([pos, buf]) => new Promise<void>((resolve, reject) => {
+      fs.write(this.fd, buf, 0, buf.length, pos, (err) => (err ? reject(err) : resolve()));
+    })));
+    await new Promise<void>((resolve, reject) => fs.fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
   }
 
-  private writeDirty(): void {
-    this.commitEntries();
-    if (this.slots && this.dirtySlots.length) {
-      const slots = this.slots;
-      const dirty = Int32Array.from(this.dirtySlots).sort();
-      this.dirtySlots = [];
-      let i = 0;
-      while (i < dirty.length) {
-        let j = i;
-        // Merge dirty slots closer than 4096 slots apart into one write.
-        while (j + 1 < dirty.length && dirty[j + 1] - dirty[j] < 4096) j++;
-        const from = dirty[i];
-        const to = dirty[j];
-        fs.writeSync(this.fd, slots, from * 4, (to - from + 1) * 4, INDEX_HEADER_SIZE + from * 4);
-        i = j + 1;
+  /**
+   * File positions and bytes to write: runs of dirty slot pages (views of the live table: a slot changed while
+   * the write is on the thread pool is marked dirty again and written by the next flush), then the header.
+   */
+  private takeDirty(): Array<[number, Buffer]> {
+    const out: Array<[number, Buffer]> = [];
+    if (this.slots && this.anyDirtyPage) {
+      const pages = this.dirtyPages;
+      const slotBytes = this.slotNum * HASH_SLOT_SIZE;
+      let p = 0;
+      while (p < pages.length) {
+        if (!pages[p]) { p++; continue; }
+        let q = p;
+        while (q < pages.length && pages[q]) pages[q++] = 0;
+        const from = p * PAGE_SIZE;
+        const to = Math.min(slotBytes, q * PAGE_SIZE);
+        out.push([INDEX_HEADER_SIZE + from, this.slots.subarray(from, to)]);
+        p = q;
       }
+      this.anyDirtyPage = false;
     }
     if (this.headerDirty) {
       const hb = Buffer.alloc(INDEX_HEADER_SIZE);
@@ -204,9 +229,10 @@ export class IndexFile {
       writeLong(hb, h.endPhyOffset, 24);
       hb.writeInt32BE(h.hashSlotCount, 32);
       hb.writeInt32BE(h.indexCount, 36);
-      fs.writeSync(this.fd, hb, 0, hb.length, 0);
+      out.push([0, hb]);
       this.headerDirty = false;
     }
+    return out;
   }
 
   isTimeMatched(begin: number, end: number): boolean {

@@ -123,4 +123,34 @@ describe('index file crash repair', () => {
     expect(fs.readFileSync(f).subarray(0, 40 + 256).equals(good)).toBe(true);
     expect(out).toContain(4200);
   });
+
+  it('flushAsync writes every dirty slot page and the header off the main thread; a reader of the file finds every key', async () => {
+    const { IndexFile, INDEX_HEADER_SIZE } = await import('../../../src/store/index/index-file.js');
+    const dir = tmpStoreDir('idx');
+    dirs.push(dir);
+    const f = path.join(dir, 'idx');
+    const slots = 50_000; // 49 slot pages
+    const a = new IndexFile(f, slots, 4096, true);
+    const hash = (i: number) => (i * 2654435761) % 2147483647;
+    for (let i = 0; i < 1500; i++) a.putKey(hash(i), 1000 + i, 1_700_000_000_000 + i);
+    await a.flushAsync();
+    // more keys after the first flush: only their pages are written by the second one
+    for (let i = 1500; i < 2000; i++) a.putKey(hash(i), 1000 + i, 1_700_000_000_000 + i);
+    expect(a.isDirty()).toBe(true);
+    await a.flushAsync();
+    expect(a.isDirty()).toBe(false);
+    // the file on disk alone (a second reader, no shared memory) answers every key
+    const b = new IndexFile(f, slots, 4096, false);
+    expect(b.header.indexCount).toBe(2001);
+    for (let i = 0; i < 2000; i += 37) {
+      const out: number[] = [];
+      b.selectPhyOffsets(out, hash(i), 4, 0, 1_800_000_000_000);
+      expect(out).toContain(1000 + i);
+    }
+    // the slot table on disk equals the writer's table in memory
+    const onDisk = fs.readFileSync(f).subarray(INDEX_HEADER_SIZE, INDEX_HEADER_SIZE + slots * 4);
+    expect(onDisk.equals((a as unknown as { slots: Buffer }).slots)).toBe(true);
+    a.close();
+    b.close();
+  });
 });
