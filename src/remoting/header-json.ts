@@ -269,10 +269,10 @@ function stringFields(src: Record<string, unknown>): Record<string, string> {
 }
 
 // ---- the common shape, read straight from the bytes ------------------------------------------------------
-// What RocketMQ peers send: no whitespace, ASCII only, integer code/flag/opaque/version, language as a name or
-// an ordinal, a string remark, string extFields values, any other property with a string value. JSON.parse spends most of
-// its time on generic work (two passes over the text, internalizing every key); this reader makes one pass
-// over the bytes and cuts each string out of one latin1 copy of the header. Anything outside that shape —
+// What RocketMQ peers send: no whitespace, ASCII only, integer code/flag/opaque/version, language as a name
+// or an ordinal, a string remark, string extFields values, any other property with a string value. JSON.parse
+// spends most of its time on generic work (internalizing every key, number parsing); this reader makes one
+// pass over the bytes and cuts each string out of one latin1 copy of the header. Anything outside that shape —
 // and anything malformed — returns undefined and goes through parseAnyHeader, which then decides exactly as
 // always (accepting, coercing or throwing FrameDecodeError), so the fast path changes no outcome.
 
@@ -297,7 +297,7 @@ function readStr(b: Buffer, i: number, n: number): number {
   // most keys are one character: no slice
   if (i + 1 < n && b[i + 1] === 0x22) {
     const c = b[i]!;
-    if (c >= 0x20 && c < 0x80 && c !== 0x5c) {
+    if (c >= 0x20 && c < 0x80 && c !== 0x5c && c !== 0x22) {
       strValue = ONE_CHAR[c]!;
       return i + 2;
     }

@@ -274,7 +274,7 @@ describe('JSON header decoding: the byte reader agrees with the JSON.parse rules
       ...seeds, '{}', '{"code":01}', '{"code":-0}', '{"code":1.5}', '{"code":"12"}', '{"code":1e3}', '{"code":null}', '{"language":-1}',
       '{"language":"XX"}', '{"language":null}', '{"remark":5}', '{"extFields":{}}', '{"extFields":{"2":"x","1":"y"}}', '{"extFields":{"__proto__":"x","a":"b"}}',
       '{"code":1}x', '{"code":1,}', '{"c\\u006fde":7}', '{"remark":"\\ud800"}', '{"remark":"\\uZZZZ"}', '{"remark":"a\u0001"}', '{"code":9007199254740993}',
-      '{"serializeTypeCurrentRPC":5}', '{"zz":"a","code":3}', '{"code":3,"code":"x"}', '{"remark":"é\\u00e9"}', '{"extFields":{"ä":"ö"}}', ' {"code":1}', '{"code" :1}',
+      '{"serializeTypeCurrentRPC":5}', '{"zz":"a","code":3}', '{"code":3,"code":"x"}', '{"remark":"é\\u00e9"}', '{"extFields":{"ä":"ö"}}', ' {"code":1}', '{"code" :1}', '{"remark":"""}', '{"extFields":{"a":"""}}', '{"extFields":{""":"b"}}', '{"remark":"\\"}',
     ];
     for (const t of texts) expect(actual(t), t).toEqual(reference(t));
   });
