@@ -1,9 +1,15 @@
+/** Java String.hashCode() over UTF-16 code units, as a signed 32-bit int. */
+export function javaStringHashCode(s: string): number {
+  return continueJavaHash(0, s);
+}
+
 /**
- * Java String.hashCode() over UTF-16 code units, as a signed 32-bit int. `seed` = the hash of a prefix:
- * javaStringHashCode(b, javaStringHashCode(a)) === javaStringHashCode(a + b).
+ * The hash of `prefix + s` given the hash of `prefix` (Java's hash is a running polynomial): callers hash a
+ * fixed prefix once and skip building the concatenation. (Not an optional parameter of javaStringHashCode:
+ * that one is passed to Array.map, which would feed it indexes.)
  */
-export function javaStringHashCode(s: string, seed = 0): number {
-  let h = seed;
+export function continueJavaHash(prefixHash: number, s: string): number {
+  let h = prefixHash;
   for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
   return h;
 }

@@ -1,7 +1,8 @@
 // Broker benchmark (`npm run bench -- broker`): a figure, never a test.
 //  - start time: spawn `mqctl start` until the broker answers a send (port 0 = fresh ports, fresh store)
 //  - idle RSS of that standalone process
-//  - throughput: our RemotingClient on loopback, SEND_MESSAGE_V2, 1 KB bodies, async flush, 32 sends in flight
+//  - throughput: our RemotingClient on loopback, SEND_MESSAGE_V2 (TAGS, UNIQ_KEY, WAIT as our producer sends),
+//    1 KB bodies, async flush, 32 sends in flight; CPU of each process per send
 //  - latency: p50/p99/p999 at half the measured throughput (paced sends)
 // Options: BENCH_SECONDS (default 10), BENCH_INFLIGHT (32), BENCH_SIZE (1024), BENCH_NODE_ARGS (broker's node flags).
 import { spawn } from 'node:child_process';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { RemotingClient } = await import(path.join(ROOT, 'dist/remoting/client.js'));
 const { RemotingCommand } = await import(path.join(ROOT, 'dist/remoting/command.js'));
+const { createUniqId } = await import(path.join(ROOT, 'dist/common/msgid.js'));
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const INFLIGHT = Number(process.env.BENCH_INFLIGHT ?? 32);
@@ -23,7 +25,8 @@ const body = Buffer.alloc(SIZE, 0x61);
 function sendReq(queueId) {
   return RemotingCommand.createRequest(310, {
     a: 'PG_BENCH', b: TOPIC, c: 'TBW102', d: 8, e: queueId, f: 0, g: Date.now(), h: 0,
-    i: 'TAGS\u0001bench\u0002WAIT\u0001true\u0002', j: 0, k: false, m: false,
+    // as a producer sends it: tags, a client-made unique id, wait-for-store
+    i: `TAGS\u0001bench\u0002UNIQ_KEY\u0001${createUniqId()}\u0002WAIT\u0001true\u0002`, j: 0, k: false, m: false,
   }, body);
 }
 

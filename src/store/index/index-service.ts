@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { javaStringHashCode } from '../../common/tags.js';
+import { continueJavaHash, javaStringHashCode } from '../../common/tags.js';
 import { ensureDir } from '../file-util.js';
 import { IndexFile, indexKeyHash } from './index-file.js';
 
@@ -71,10 +71,10 @@ export class IndexService {
     if (last && (phyOffset < last.header.endPhyOffset || (phyOffset === last.header.endPhyOffset && last.header.indexCount > 1))) return;
     const uniq = properties.UNIQ_KEY;
     const seed = this.topicSeed(topic);
-    if (uniq) this.putKey(javaStringHashCode(uniq, seed), phyOffset, storeTimestamp);
+    if (uniq) this.putKey(continueJavaHash(seed, uniq), phyOffset, storeTimestamp);
     const keys = properties.KEYS;
     if (keys) {
-      for (const k of keys.split(' ')) if (k.length > 0) this.putKey(javaStringHashCode(k, seed), phyOffset, storeTimestamp);
+      for (const k of keys.split(' ')) if (k.length > 0) this.putKey(continueJavaHash(seed, k), phyOffset, storeTimestamp);
     }
   }
 

@@ -9,7 +9,7 @@ import type { MessageExtBrokerInner } from '../../../src/common/message.js';
 import { SysFlag } from '../../../src/common/sysflag.js';
 import { createOffsetMsgId, decodeOffsetMsgId, UniqueIdGenerator } from '../../../src/common/msgid.js';
 import { messageProperties2String, string2messageProperties } from '../../../src/common/properties.js';
-import { javaStringHashCode, tagsString2tagsCode, parseTagExpression } from '../../../src/common/tags.js';
+import { continueJavaHash, javaStringHashCode, tagsString2tagsCode, parseTagExpression } from '../../../src/common/tags.js';
 import { perm2String, isValidPerm } from '../../../src/common/perm.js';
 import { getRetryTopic, isSystemTopic, validateTopic, groupOfRetryOrDLQ } from '../../../src/common/topics.js';
 
@@ -169,6 +169,9 @@ describe('common helpers', () => {
   it('tag hash = Java String.hashCode', () => {
     expect(javaStringHashCode('TagA')).toBe(2598919);
     expect(javaStringHashCode('polygenelubricants')).toBe(-2147483648);
+    // a running hash: the hash of "topic#key" from the hash of "topic#" (index keys), with 32-bit wrap-around
+    expect(continueJavaHash(javaStringHashCode('TopicTest#'), '7F0000010000000000000000000ABCDE')).toBe(javaStringHashCode('TopicTest#7F0000010000000000000000000ABCDE'));
+    expect(['TagA', 'TagA'].map(javaStringHashCode)).toEqual([2598919, 2598919]);
     expect(tagsString2tagsCode(undefined)).toBe(0);
     expect(parseTagExpression('A || B ||').tags).toEqual(new Set(['A', 'B']));
     expect(parseTagExpression('*').all).toBe(true);
