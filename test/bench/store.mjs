@@ -17,7 +17,7 @@ function fsyncRate(dir) {
   const file = path.join(dir, 'fsync-probe');
   const fd = fs.openSync(file, 'w');
   const buf = Buffer.alloc(4096, 1);
-  const end = Date.now() + 1000 * Math.min(seconds, 2);
+  const end = Date.now() + 1000;
   let n = 0;
   while (Date.now() < end) {
     fs.writeSync(fd, buf, 0, buf.length, (n % 1024) * 4096);
@@ -25,7 +25,7 @@ function fsyncRate(dir) {
     n++;
   }
   fs.closeSync(fd);
-  return n / Math.min(seconds, 2);
+  return n;
 }
 
 async function runCase({ size, flush, producers, batch = 1 }) {
@@ -83,16 +83,25 @@ for (const flush of ['ASYNC_FLUSH', 'SYNC_FLUSH']) {
   }
 }
 cases.push({ size: 100, flush: 'ASYNC_FLUSH', producers: 8, batch: 32 }, { size: 1024, flush: 'ASYNC_FLUSH', producers: 8, batch: 32 });
-const probeDir = fs.mkdtempSync(path.join(baseDir, 'mqctl-bench-fsync-'));
-const fsyncPerSec = fsyncRate(probeDir);
-fs.rmSync(probeDir, { recursive: true, force: true });
-console.log(`single fsync rate (4 KiB write + fdatasync): ${fsyncPerSec.toFixed(0)} /s`);
+/** The disk's single-fsync rate now (it drifts on a shared box: measured again next to every SYNC case). */
+function probeFsync() {
+  const probeDir = fs.mkdtempSync(path.join(baseDir, 'mqctl-bench-fsync-'));
+  try {
+    return fsyncRate(probeDir);
+  } finally {
+    fs.rmSync(probeDir, { recursive: true, force: true });
+  }
+}
+console.log(`single fsync rate (4 KiB write + fdatasync): ${probeFsync().toFixed(0)} /s`);
 console.log('| flush | body | producers | msg/s | MB/s (body) | failed |');
 console.log('|---|---|---|---|---|---|');
 for (const c of cases) {
+  const before = c.flush === 'SYNC_FLUSH' && c.producers === 64 ? probeFsync() : 0;
   const r = await runCase(c);
   console.log(`| ${r.flush} | ${r.size} B | ${r.producers}${r.batch > 1 ? ` × ${r.batch}` : ''} | ${Math.round(r.msgPerSec).toLocaleString('en-US')} | ${r.mbPerSec.toFixed(1)} | ${r.failed} |`);
-  if (r.flush === 'SYNC_FLUSH' && r.producers === 64) {
-    console.log(`|  | sync/64 vs single fsync | | ${(r.msgPerSec / fsyncPerSec).toFixed(1)}× | | |`);
+  if (before) {
+    // the probe on both sides of the run, averaged: the same disk at the same time
+    const fsyncPerSec = (before + probeFsync()) / 2;
+    console.log(`|  | sync/64 vs single fsync (${fsyncPerSec.toFixed(0)} /s around this run) | | ${(r.msgPerSec / fsyncPerSec).toFixed(1)}× | | |`);
   }
 }
