@@ -279,6 +279,9 @@ export class CommitLog {
     } catch (err) {
       // Nothing of this round is acknowledged: roll the counters back; recovery/next round overwrite the bytes.
       this.rollbackQueues(touchedQueues);
+      // A segment opened for this round holds nothing valid: drop it, so the next round (which starts again
+      // at startOffset, in the segment before) does not find a later segment last in the queue.
+      while ((this.q.last()?.fileFromOffset ?? -1) > startOffset) this.q.removeLast();
       const s = this.q.findByOffset(startOffset);
       if (s) s.wrotePosition = startOffset - s.fileFromOffset;
       const remark = `commitlog write failed: ${(err as Error).message}`;

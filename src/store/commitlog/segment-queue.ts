@@ -46,6 +46,9 @@ export class SegmentQueue {
   segmentForWrite(offset: number): Segment {
     const last = this.last();
     if (last && offset >= last.fileFromOffset && offset < last.endOffset) return last;
+    // never open a segment we already have as a new one: creating truncates its file
+    const known = this.findByOffset(offset);
+    if (known) return known;
     ensureDir(this.dir);
     const from = offset - (offset % this.segmentSize);
     const s = new Segment(this.dir, from, this.segmentSize, true);
@@ -88,6 +91,11 @@ export class SegmentQueue {
       }
     }
     this.segments = keep;
+  }
+
+  /** Removes (and deletes) the last segment. */
+  removeLast(): void {
+    this.segments.pop()?.destroy();
   }
 
   /** Removes the first n segments (cleanup). */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { decodeMessages } from '../../../src/common/record-codec.js';
 import { MessageStore } from '../../../src/store/message-store.js';
 import { msg, rmDir, tmpStoreDir } from './helpers.js';
 
@@ -83,5 +84,49 @@ describe('write failures', () => {
     expect(good.appendResult!.queueOffset).toBe(1);
     const g = await s.getMessage('G', 'T', 0, 0, 8);
     expect(g.messageCount).toBe(2);
+  });
+
+  it('a write failing in a round that opened the next segment loses nothing written before and leaves no stray segment', async () => {
+    const dir = tmpStoreDir('roll');
+    dirs.push(dir);
+    const cfg = { storePathRootDir: dir, mappedFileSizeCommitLog: 4096, maxHashSlotNum: 16, maxIndexNum: 256 };
+    const s = await MessageStore.open(cfg);
+    stores.push(s);
+    const bodies: string[] = [];
+    // fill the first 4 KiB segment until the next message no longer fits
+    while (s.getMaxPhyOffset() + 2 * 400 < 4096) {
+      const b = `m${bodies.length}`.padEnd(300, '.');
+      expect((await s.putMessage(msg('R', 0, b))).status).toBe('PUT_OK');
+      bodies.push(b);
+    }
+    const real = fs.writeSync;
+    let fail = true;
+    vi.spyOn(fs, 'writeSync').mockImplementation(((...args: Parameters<typeof fs.writeSync>) => {
+      // the new segment's first write (position 0) fails: disk full as the commitlog rolls
+      if (fail && args[args.length - 1] === 0) { fail = false; throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }); }
+      return (real as (...a: unknown[]) => number)(...args);
+    }) as typeof fs.writeSync);
+    const bad = await Promise.all([s.putMessage(msg('R', 0, 'x'.repeat(300))), s.putMessage(msg('R', 0, 'y'.repeat(300)))]);
+    expect(fail).toBe(false);
+    expect(bad.every((r) => r.status === 'UNKNOWN_ERROR')).toBe(true);
+    vi.restoreAllMocks();
+    expect(fs.readdirSync(`${dir}/commitlog`)).toEqual(['00000000000000000000']);
+    for (let i = 0; i < 20; i++) {
+      const b = `n${i}`.padEnd(300, '.');
+      expect((await s.putMessage(msg('R', 0, b))).status).toBe('PUT_OK');
+      bodies.push(b);
+    }
+    await s.shutdown();
+    stores.pop();
+    const again = await MessageStore.open(cfg);
+    stores.push(again);
+    const got: string[] = [];
+    for (let off = 0; ;) {
+      const r = await again.getMessage('G', 'R', 0, off, 32);
+      if (r.messageCount === 0) break;
+      for (const m of decodeMessages(Buffer.concat(r.messages))) got.push(m.body.toString());
+      off = r.nextBeginOffset;
+    }
+    expect(got).toEqual(bodies);
   });
 });
