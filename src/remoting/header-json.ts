@@ -142,18 +142,40 @@ function putAscii(buf: Buffer, p: number, end: number, s: string): number {
 /** A header number as the template literal of encodeJsonHeaderString prints it (integers in practice). */
 function putNumber(buf: Buffer, p: number, end: number, v: number): number {
   // int32 values (code, flag, opaque, version) digit by digit: no number-to-string per header
-  if ((v | 0) !== v || p + 11 > end) return putAscii(buf, p, end, '' + v);
+  if ((v | 0) !== v || v === -0x80000000 || p + 11 > end) return putAscii(buf, p, end, '' + v);
   if (v < 0) {
     buf[p++] = 0x2d;
-    v = -v; // -2^31 negates to 2^31: still exact as a double
+    v = -v;
   }
-  let digits = 1;
-  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+  if (v < 10) {
+    buf[p++] = 0x30 + v;
+    return p;
+  }
+  const digits = v < 100 ? 2 : v < 1e3 ? 3 : v < 1e4 ? 4 : v < 1e5 ? 5 : v < 1e6 ? 6 : v < 1e7 ? 7 : v < 1e8 ? 8 : v < 1e9 ? 9 : 10;
   for (let k = p + digits - 1; k >= p; k--) {
-    buf[k] = 0x30 + (v % 10);
-    v = Math.floor(v / 10);
+    const q = (v / 10) | 0;
+    buf[k] = 0x30 + (v - q * 10);
+    v = q;
   }
   return p + digits;
+}
+
+/** The header's fixed pieces, encoded once. */
+const ascii = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
+const H_CODE = ascii('{"code":');
+const H_EXT = ascii(',"extFields":{');
+const H_FLAG = ascii(',"flag":');
+const H_LANGUAGE = ascii(',"language":');
+const H_OPAQUE = ascii(',"opaque":');
+const H_REMARK = ascii(',"remark":');
+const H_TAIL = ascii(',"serializeTypeCurrentRPC":"JSON","version":');
+
+/** A fixed piece at `p`; -1 when it does not fit. */
+function putBytes(buf: Buffer, p: number, end: number, bytes: Uint8Array): number {
+  const n = bytes.length;
+  if (p + n > end) return -1;
+  buf.set(bytes, p);
+  return p + n;
 }
 
 /**
@@ -162,12 +184,12 @@ function putNumber(buf: Buffer, p: number, end: number, v: number): number {
  * Buffer.from(encodeJsonHeaderString(cmd), 'utf8').
  */
 export function writeJsonHeader(cmd: RemotingCommand, buf: Buffer, pos: number, end: number): number {
-  let p = putAscii(buf, pos, end, '{"code":');
+  let p = putBytes(buf, pos, end, H_CODE);
   if (p < 0) return -1;
   if ((p = putNumber(buf, p, end, cmd.code)) < 0) return -1;
   const ext = cmd.extFields as Record<string, unknown> | undefined;
   if (ext) {
-    if ((p = putAscii(buf, p, end, ',"extFields":{')) < 0) return -1;
+    if ((p = putBytes(buf, p, end, H_EXT)) < 0) return -1;
     let first = true;
     for (const k in ext) {
       const v = ext[k];
@@ -185,17 +207,17 @@ export function writeJsonHeader(cmd: RemotingCommand, buf: Buffer, pos: number, 
     if (p >= end) return -1;
     buf[p++] = 0x7d; // }
   }
-  if ((p = putAscii(buf, p, end, ',"flag":')) < 0) return -1;
+  if ((p = putBytes(buf, p, end, H_FLAG)) < 0) return -1;
   if ((p = putNumber(buf, p, end, cmd.flag)) < 0) return -1;
-  if ((p = putAscii(buf, p, end, ',"language":')) < 0) return -1;
+  if ((p = putBytes(buf, p, end, H_LANGUAGE)) < 0) return -1;
   if ((p = putString(buf, p, end, cmd.language)) < 0) return -1;
-  if ((p = putAscii(buf, p, end, ',"opaque":')) < 0) return -1;
+  if ((p = putBytes(buf, p, end, H_OPAQUE)) < 0) return -1;
   if ((p = putNumber(buf, p, end, cmd.opaque)) < 0) return -1;
   if (cmd.remark !== undefined && cmd.remark !== null) {
-    if ((p = putAscii(buf, p, end, ',"remark":')) < 0) return -1;
+    if ((p = putBytes(buf, p, end, H_REMARK)) < 0) return -1;
     if ((p = putString(buf, p, end, cmd.remark)) < 0) return -1;
   }
-  if ((p = putAscii(buf, p, end, ',"serializeTypeCurrentRPC":"JSON","version":')) < 0) return -1;
+  if ((p = putBytes(buf, p, end, H_TAIL)) < 0) return -1;
   if ((p = putNumber(buf, p, end, cmd.version)) < 0) return -1;
   if (p >= end) return -1;
   buf[p++] = 0x7d; // }

@@ -171,7 +171,8 @@ describe('JSON header writer and frame arena', () => {
   });
 
   it('writes code, flag, opaque and version as the string encoder prints them', () => {
-    for (const v of [0, -0, 7, 10, -1, -10, 99, 2147483647, -2147483648, 2147483648, 1.5, NaN, Infinity, 1e21, 123456789]) {
+    const edges = [0, -0, 7, 9, 10, 99, 100, 999, 1000, 99999, 100000, 9999999, 10000000, 999999999, 1e9, -1, -10, -2147483647];
+    for (const v of [...edges, 2147483647, -2147483648, 2147483648, 1.5, NaN, Infinity, 1e21, 123456789]) {
       const c = cmd({ code: v, flag: v, opaque: v, version: v });
       expect(encodeJsonHeader(c).toString()).toBe(encodeJsonHeaderString(c));
     }
