@@ -7,7 +7,7 @@
 // Options: BENCH_SECONDS (default 10), BENCH_INFLIGHT (32), BENCH_SIZE (1024), BENCH_NODE_ARGS (broker's node flags).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -134,6 +134,8 @@ try {
   const result = {
     bench: 'broker',
     node: process.version,
+    // other work on the box skews every figure: the 1-minute load average when the run ended
+    loadAverage1m: Number(loadavg()[0].toFixed(2)),
     messageSize: SIZE,
     inflight: INFLIGHT,
     startToFirstSendMs: Math.round(ctx.startMs),

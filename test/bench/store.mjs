@@ -92,7 +92,7 @@ function probeFsync() {
     fs.rmSync(probeDir, { recursive: true, force: true });
   }
 }
-console.log(`single fsync rate (4 KiB write + fdatasync): ${probeFsync().toFixed(0)} /s`);
+console.log(`single fsync rate (4 KiB write + fdatasync): ${probeFsync().toFixed(0)} /s; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log('| flush | body | producers | msg/s | MB/s (body) | failed |');
 console.log('|---|---|---|---|---|---|');
 for (const c of cases) {
