@@ -440,7 +440,12 @@ function readKey(b: Buffer, i: number, n: number): number {
       return to + 1;
     }
   }
-  strValue = KEY_CACHE[slot] = text.slice(from - textBase, to - textBase);
+  if (len > 64) {
+    strValue = text.slice(from - textBase, to - textBase);
+    return to + 1;
+  }
+  // a string of its own, not a slice of this header's text: the cache must not keep whole headers alive
+  strValue = KEY_CACHE[slot] = b.toString('latin1', from, to);
   return to + 1;
 }
 
