@@ -57,7 +57,9 @@ export class ScheduleMessageService {
     this.running = true;
     for (let level = 1; level <= this.levels.maxLevel; level++) this.schedule(level, this.opts.firstDelayMs ?? 1000);
     const every = this.opts.flushDelayOffsetInterval ?? 10000;
-    this.flushTimer = setInterval(() => this.persist(), every);
+    this.flushTimer = setInterval(() => {
+      this.offsets.persistIfChanged().catch((e: Error) => this.logger.error(`persist delayOffset.json failed: ${e.message}`));
+    }, every);
     this.flushTimer.unref?.();
   }
 
@@ -68,6 +70,7 @@ export class ScheduleMessageService {
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.flushTimer = null;
     await Promise.allSettled([...this.inflight]);
+    await this.offsets.settled();
     this.persist();
   }
 
