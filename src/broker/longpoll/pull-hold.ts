@@ -89,6 +89,7 @@ export class PullHoldService {
 
   /** A message was dispatched: wake held pulls on its queue that it can answer. */
   notifyMessageArriving(topic: string, queueId: number, maxOffset: number, tagsCode?: number | bigint, properties?: Record<string, string>): void {
+    if (this.table.size === 0) return; // nothing held (a send-only load): no key string per message
     const set = this.table.get(`${topic}@${queueId}`);
     if (!set) return;
     for (const h of [...set]) {

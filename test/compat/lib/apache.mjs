@@ -190,6 +190,31 @@ export async function mqadmin(env, line, args, { timeoutMs = 60_000 } = {}) {
  * Starts an Apache namesrv and broker of the given line on free ports with a temporary store.
  * Returns { nsAddr, brokerAddr, brokerName, cluster, storeDir, stop(): Promise<boolean clean> }.
  */
+/** Polls GET_ROUTEINFO_BY_TOPIC on a namesrv until the topic has a route (our remoting client, from dist/). */
+async function waitForRoute(nsAddr, topic, timeoutMs) {
+  const dist = new URL('../../../dist/', import.meta.url);
+  const { RemotingClient } = await import(new URL('remoting/client.js', dist).href);
+  const { RemotingCommand } = await import(new URL('remoting/command.js', dist).href);
+  const client = new RemotingClient();
+  const until = Date.now() + timeoutMs;
+  let last = '';
+  try {
+    while (Date.now() < until) {
+      try {
+        const r = await client.invoke(nsAddr, RemotingCommand.createRequest(105, { topic }), 3000);
+        if (r.code === 0) return;
+        last = `code ${r.code} ${r.remark ?? ''}`;
+      } catch (e) {
+        last = e.message;
+      }
+      await new Promise((res) => setTimeout(res, 500));
+    }
+  } finally {
+    client.close();
+  }
+  throw new Error(`no route for ${topic} on ${nsAddr} within ${timeoutMs} ms (${last})`);
+}
+
 export async function startApache(env, line, dir) {
   mkdirSync(dir, { recursive: true });
   const home = env.rocketmqHome;
@@ -240,11 +265,13 @@ export async function startApache(env, line, dir) {
   try {
     await waitPorts(ns, [nsPort], 60_000, tail(nsLog));
     await waitPorts(broker, [brokerPort], 90_000, tail(brokerLog));
-    // The broker registers with the namesrv right after it listens; give it a moment.
     const deadline = Date.now() + 30_000;
     while (!/boot success/.test(readFileSync(brokerLog, 'utf8')) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
     }
+    // "boot success" can come before the broker's first registration (5.x schedules it); clients started
+    // before it get "No route info". Wait until the namesrv routes TBW102 (the auto-create template).
+    await waitForRoute(`127.0.0.1:${nsPort}`, 'TBW102', 60_000);
   } catch (err) {
     await stopAll();
     throw err;
