@@ -5,6 +5,7 @@ import { isDispatchedType, transactionType, SysFlag } from '../common/sysflag.js
 import { tagsString2tagsCode } from '../common/tags.js';
 import { RMQ_SYS_SCHEDULE_TOPIC } from '../common/topics.js';
 import type { DispatchRequest } from './commitlog/commitlog.js';
+import type { Segment } from './commitlog/segment.js';
 import { ConsumeQueue } from './consumequeue/consume-queue.js';
 import type { IndexService } from './index/index-service.js';
 import type { ArrivedListener } from './types.js';
@@ -30,6 +31,8 @@ export class Dispatcher {
   private delays: number[];
   /** Store timestamp of the last record dispatched. */
   lastDispatchedTimestamp = 0;
+  /** Called with each consume-queue segment created from now on (block reservation under ASYNC_FLUSH). */
+  segmentCreated: ((s: Segment) => void) | null = null;
 
   constructor(root: string, readonly cqSegmentSize: number, readonly index: IndexService | null, delayLevels = DEFAULT_DELAY_LEVELS) {
     this.cqRoot = path.join(root, 'consumequeue');
@@ -49,6 +52,7 @@ export class Dispatcher {
       for (const q of fs.readdirSync(tdir)) {
         if (!/^\d+$/.test(q)) continue;
         const cq = new ConsumeQueue(this.cqRoot, topic, Number(q), this.cqSegmentSize);
+        cq.q.onCreate = this.segmentCreated;
         cq.load();
         this.cqs.set(`${topic}-${q}`, cq);
       }
@@ -71,6 +75,7 @@ export class Dispatcher {
     let cq = this.cqs.get(key);
     if (!cq) {
       cq = new ConsumeQueue(this.cqRoot, topic, queueId, this.cqSegmentSize);
+      cq.q.onCreate = this.segmentCreated;
       this.cqs.set(key, cq);
     }
     if (queueId < 1024) {

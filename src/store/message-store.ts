@@ -7,6 +7,7 @@ import { RMQ_SYS_SCHEDULE_TOPIC } from '../common/topics.js';
 import { Checkpoint } from './checkpoint.js';
 import { CleanupService, type CleanupRound } from './cleanup.js';
 import { CommitLog, PendingPut, PendingRecord } from './commitlog/commitlog.js';
+import { BlockReserver } from './commitlog/block-reserver.js';
 import { Dispatcher, DEFAULT_DELAY_LEVELS } from './dispatcher.js';
 import { ensureDir } from './file-util.js';
 import { FlushService } from './flush.js';
@@ -85,6 +86,11 @@ export class MessageStore {
     this.cl.preallocate = this.syncFlush;
     this.index = cfg.messageIndexEnable ? new IndexService(cfg.storePathRootDir, cfg.maxHashSlotNum, cfg.maxIndexNum, cfg.now) : null;
     this.disp = new Dispatcher(cfg.storePathRootDir, cfg.mappedFileSizeConsumeQueue, this.index, opts.messageDelayLevel ?? DEFAULT_DELAY_LEVELS);
+    if (!this.syncFlush) {
+      const reserver = new BlockReserver();
+      this.cl.reserver = reserver;
+      this.disp.segmentCreated = (seg) => reserver.whole(seg);
+    }
     this.cp = new Checkpoint(path.join(cfg.storePathRootDir, 'checkpoint'));
     this.flusher = new FlushService(cfg, this.cl, this.disp, this.index, this.cp);
     this.cleaner = new CleanupService(cfg, this.cl, this.disp, this.index);

@@ -5,6 +5,7 @@ import { isDispatchedType, SysFlag } from '../../common/sysflag.js';
 import { ensureDir } from '../file-util.js';
 import type { AppendMessageResult, PutMessageResult, PutMessageStatus } from '../types.js';
 import type { Segment } from './segment.js';
+import type { BlockReserver } from './block-reserver.js';
 import { SegmentQueue } from './segment-queue.js';
 
 /** A record that became readable and must reach consume queues / index / waiting pulls. */
@@ -153,6 +154,8 @@ export class CommitLog {
    * committing a block allocation in the journal every group commit.
    */
   preallocate = false;
+  /** ASYNC_FLUSH: blocks reserved a window ahead of the writes (see BlockReserver). */
+  reserver: BlockReserver | null = null;
   private static readonly PREALLOC_CHUNK = 4 * 1024 * 1024;
   private static zeros: Buffer | null = null;
 
@@ -297,6 +300,10 @@ export class CommitLog {
     }
     this.writeOffset = pos;
     if (this.preallocate) this.allocateAhead();
+    else if (this.reserver) {
+      const last = this.q.last();
+      if (last) this.reserver.ahead(last, pos - last.fileFromOffset);
+    }
     if (out.dispatch.length) this.lastStoreTimestamp = now;
     return out;
   }

@@ -12,6 +12,8 @@ export class StoreLoadError extends Error {
 /** An ordered run of contiguous segments (Apache's MappedFileQueue). */
 export class SegmentQueue {
   segments: Segment[] = [];
+  /** Called with each segment this queue creates (not with loaded ones): block reservation. */
+  onCreate: ((s: Segment) => void) | null = null;
 
   constructor(readonly dir: string, readonly segmentSize: number) {}
 
@@ -53,6 +55,7 @@ export class SegmentQueue {
     const from = offset - (offset % this.segmentSize);
     const s = new Segment(this.dir, from, this.segmentSize, true);
     this.segments.push(s);
+    this.onCreate?.(s);
     return s;
   }
 

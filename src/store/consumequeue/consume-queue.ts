@@ -195,15 +195,22 @@ export class ConsumeQueue {
   correctMinOffset(phyMinOffset: number): void {
     const segs = this.q.segments;
     this.minLogicOffset = segs.length ? segs[0].fileFromOffset : this.minLogicOffset;
+    // Read a chunk at a time and stop at the first live unit: it runs on the event loop every cleanup
+    // round for every queue, and is nearly always the very first unit (reading whole 6 MB segments
+    // stalled every send for ~20 ms every 10 s).
+    const CHUNK = 4096 * CQ_UNIT_SIZE;
     for (const s of segs) {
-      const buf = s.read(0, s.wrotePosition);
-      for (let p = 0; p + CQ_UNIT_SIZE <= buf.length; p += CQ_UNIT_SIZE) {
-        const off = readLong(buf, p);
-        const size = buf.readInt32BE(p + 8);
-        if (size !== 0x7fffffff && off >= phyMinOffset) {
-          this.minLogicOffset = s.fileFromOffset + p;
-          return;
+      for (let at = 0; at < s.wrotePosition; at += CHUNK) {
+        const buf = s.read(at, Math.min(CHUNK, s.wrotePosition - at));
+        for (let p = 0; p + CQ_UNIT_SIZE <= buf.length; p += CQ_UNIT_SIZE) {
+          const off = readLong(buf, p);
+          const size = buf.readInt32BE(p + 8);
+          if (size !== 0x7fffffff && off >= phyMinOffset) {
+            this.minLogicOffset = s.fileFromOffset + at + p;
+            return;
+          }
         }
+        if (buf.length < Math.min(CHUNK, s.wrotePosition - at)) break;
       }
       this.minLogicOffset = s.fileFromOffset + s.wrotePosition;
     }

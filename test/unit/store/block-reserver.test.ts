@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BlockReserver } from '../../../src/store/commitlog/block-reserver.js';
+import { Segment } from '../../../src/store/commitlog/segment.js';
+import { ConsumeQueue, CQ_UNIT_SIZE } from '../../../src/store/consumequeue/consume-queue.js';
+import { rmDir, tmpStoreDir } from './helpers.js';
+
+const dirs: string[] = [];
+const segs: Segment[] = [];
+afterEach(() => {
+  for (const s of segs.splice(0)) s.close();
+  for (const d of dirs.splice(0)) rmDir(d);
+});
+
+function segment(size: number): Segment {
+  const dir = tmpStoreDir('reserve');
+  dirs.push(dir);
+  const s = new Segment(dir, 0, size, true);
+  segs.push(s);
+  return s;
+}
+
+const allocatedBytes = (file: string) => fs.statSync(file).blocks * 512;
+
+async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const fallocateAvailable = process.platform === 'linux' && (process.env.PATH ?? '').split(':').some((d) => fs.existsSync(path.join(d, 'fallocate')));
+
+describe('BlockReserver', () => {
+  it.runIf(fallocateAvailable)('reserves the next window of a sparse segment ahead of the write position', async () => {
+    const window = 4 * 1024 * 1024;
+    const s = segment(4 * window);
+    expect(allocatedBytes(s.file)).toBe(0); // created sparse
+    const r = new BlockReserver(window);
+    r.ahead(s, 0);
+    await until(() => s.allocatedPosition > 0);
+    expect(s.allocatedPosition).toBe(window);
+    expect(allocatedBytes(s.file)).toBeGreaterThanOrEqual(window);
+    expect(fs.statSync(s.file).size).toBe(4 * window); // the file size does not change
+    // more than half the window left: nothing to do; less than half: the next window
+    r.ahead(s, window / 4);
+    await new Promise((res) => setTimeout(res, 100));
+    expect(s.allocatedPosition).toBe(window);
+    r.ahead(s, window - 4096);
+    await until(() => s.allocatedPosition > window);
+    expect(s.allocatedPosition).toBe(2 * window); // continues from what is reserved
+    // reserved blocks read back as zeros: data written before stays as it was
+    const data = Buffer.from('record bytes');
+    s.write([data], 100);
+    r.ahead(s, 2 * window - 8192);
+    await until(() => s.allocatedPosition > 2 * window);
+    expect(s.read(100, data.length).equals(data)).toBe(true);
+    expect(s.read(200, 16).equals(Buffer.alloc(16))).toBe(true);
+  });
+
+  it.runIf(fallocateAvailable)('reserves a new consume-queue-sized segment whole; small ones are left sparse', async () => {
+    const r = new BlockReserver();
+    const big = segment(6_000_000);
+    r.whole(big);
+    await until(() => big.allocatedPosition === big.fileSize);
+    expect(allocatedBytes(big.file)).toBeGreaterThanOrEqual(6_000_000);
+    const small = segment(64 * 1024);
+    r.whole(small);
+    await new Promise((res) => setTimeout(res, 100));
+    expect(small.allocatedPosition).toBe(0);
+    expect(allocatedBytes(small.file)).toBe(0);
+  });
+
+  it('without the fallocate tool: gives up quietly and the segment stays usable', async () => {
+    const saved = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const window = 1024 * 1024;
+      const s = segment(4 * window);
+      const r = new BlockReserver(window);
+      r.ahead(s, 0);
+      // the failed spawn is reported asynchronously; afterwards no further attempt is made
+      await new Promise((res) => setTimeout(res, 200));
+      r.ahead(s, s.allocatedPosition);
+      s.write([Buffer.from('still writable')], 0);
+      expect(s.read(0, 14).toString()).toBe('still writable');
+      expect(allocatedBytes(s.file)).toBeLessThan(window);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+});
+
+describe('ConsumeQueue.correctMinOffset', () => {
+  it('finds the first unit still in the commitlog past the first read chunk of a segment', () => {
+    const dir = tmpStoreDir('cqmin');
+    dirs.push(dir);
+    const units = 10_000; // the scan reads 4,096 units at a time
+    const cq = new ConsumeQueue(dir, 'T', 0, units * CQ_UNIT_SIZE);
+    for (let i = 0; i < units; i++) cq.putUnit(i, i * 100, 100, 0);
+    cq.commit();
+    cq.correctMinOffset(0);
+    expect(cq.minOffsetInQueue()).toBe(0);
+    cq.correctMinOffset(5_000 * 100);
+    expect(cq.minOffsetInQueue()).toBe(5_000);
+    cq.correctMinOffset(4_096 * 100 + 1);
+    expect(cq.minOffsetInQueue()).toBe(4_097);
+    cq.correctMinOffset(units * 100);
+    expect(cq.minOffsetInQueue()).toBe(units); // nothing left: the end of the segment
+    cq.close();
+  });
+});
