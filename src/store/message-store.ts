@@ -568,6 +568,7 @@ export class MessageStore {
     this.disp.commit();
     this.cleaner.stop();
     await this.flusher.stop();
+    this.cl.reserver?.close();
     this.cl.close();
     this.disp.close();
     this.index?.close();
