@@ -90,6 +90,7 @@ export class MessageStore {
       const reserver = new BlockReserver();
       this.cl.reserver = reserver;
       this.disp.segmentCreated = (seg) => reserver.whole(seg);
+      if (this.index) this.index.reserver = reserver;
     }
     this.cp = new Checkpoint(path.join(cfg.storePathRootDir, 'checkpoint'));
     this.flusher = new FlushService(cfg, this.cl, this.disp, this.index, this.cp);

@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import type { Logger } from '../../common/logger.js';
-import { loadConfigFile, writeConfigFileAtomic } from '../config-file.js';
+import { loadConfigFile, writeConfigFileAtomic, writeConfigFileAtomicAsync } from '../config-file.js';
 
 export interface TimerProgress {
   enqueueOffset: number;
@@ -33,5 +33,10 @@ export class TimerCheckpoint {
 
   save(p: TimerProgress): void {
     writeConfigFileAtomic(this.file, JSON.stringify(p, null, 2));
+  }
+
+  /** The same write on the thread pool (the wheel's periodic saves). */
+  saveAsync(p: TimerProgress): Promise<void> {
+    return writeConfigFileAtomicAsync(this.file, JSON.stringify(p, null, 2));
   }
 }

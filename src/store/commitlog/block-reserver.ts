@@ -1,10 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Segment } from './segment.js';
+
+/** A file whose blocks are reserved up to allocatedPosition (a commitlog or consume-queue segment, an index file). */
+export interface Reservable {
+  readonly file: string;
+  readonly fileSize: number;
+  allocatedPosition: number;
+}
 
 /**
  * Reserves segment files' disk blocks before the writes reach them, with util-linux `fallocate` (Node has no
  * fallocate call): the commitlog a window ahead of its write position, a consume-queue segment whole when it
- * is created. Used under ASYNC_FLUSH.
+ * is created, an index file's entries a window ahead. Used under ASYNC_FLUSH.
  *
  * Why: segments are created sparse (ftruncate), so each write into a hole makes ext4 reserve blocks (delayed
  * allocation). While a flush's fdatasync allocates them, a write into the next hole waits: measured on this
@@ -24,24 +30,24 @@ export class BlockReserver {
   private failures = 0;
   private disabled = process.platform !== 'linux';
   /** Requests written to the helper, answered in order. */
-  private readonly inFlight: { seg: Segment; to: number }[] = [];
+  private readonly inFlight: { seg: Reservable; to: number }[] = [];
   private static readonly MAX_IN_FLIGHT = 64;
   // one request per line: "<offset> <length> <path>"; one exit status per line back
   private static readonly SCRIPT = 'while read -r o l f; do fallocate -o "$o" -l "$l" -- "$f" 2>/dev/null; echo $?; done';
 
   constructor(private readonly window = 64 * 1024 * 1024) {}
 
-  /** After a commitlog write: reserve the next window once less than half of the reserved one is left. */
-  ahead(seg: Segment, pos: number): void {
-    if (this.disabled || seg.fileSize < this.window) return;
-    if (seg.allocatedPosition >= seg.fileSize || seg.allocatedPosition - pos >= this.window / 2) return;
+  /** After a write up to `pos`: reserve the next window once less than half of the reserved one is left. */
+  ahead(seg: Reservable, pos: number, window = this.window): void {
+    if (this.disabled || seg.fileSize < window) return;
+    if (seg.allocatedPosition >= seg.fileSize || seg.allocatedPosition - pos >= window / 2) return;
     if (this.inFlight.some((r) => r.seg === seg)) return;
     const from = Math.max(seg.allocatedPosition, pos - (pos % 4096));
-    this.request(seg, from, Math.min(seg.fileSize, from + this.window));
+    this.request(seg, from, Math.min(seg.fileSize, from + window));
   }
 
   /** A newly created segment, reserved whole (consume-queue segments: a few MB each). */
-  whole(seg: Segment): void {
+  whole(seg: Reservable): void {
     // small segments (tests' stores) are not worth it
     if (this.disabled || seg.fileSize < 1024 * 1024) return;
     this.request(seg, 0, seg.fileSize);
@@ -55,7 +61,7 @@ export class BlockReserver {
     this.helper = null;
   }
 
-  private request(seg: Segment, from: number, to: number): void {
+  private request(seg: Reservable, from: number, to: number): void {
     if (this.inFlight.length >= BlockReserver.MAX_IN_FLIGHT || /[\n\r]/.test(seg.file)) return;
     const h = this.helper ?? this.startHelper();
     if (!h?.stdin?.writable) return;

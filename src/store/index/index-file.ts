@@ -62,12 +62,16 @@ export class IndexFile {
   private pending: Buffer = Buffer.allocUnsafe(INDEX_ENTRY_SIZE * 256);
   private pendingLen = 0;
   private pendingFrom = 0;
+  readonly fileSize: number;
+  /** Blocks reserved (BlockReserver) up to here; starts at the entries, which the event loop writes. */
+  allocatedPosition: number;
 
   constructor(readonly file: string, readonly slotNum: number, readonly indexNum: number, create: boolean,
     prevEnd?: { phy: number; ts: number }) {
     this.fd = fs.openSync(file, create ? 'w+' : 'r+');
+    this.fileSize = indexFileSize(slotNum, indexNum);
     if (create) {
-      fs.ftruncateSync(this.fd, indexFileSize(slotNum, indexNum));
+      fs.ftruncateSync(this.fd, this.fileSize);
       const phy = prevEnd?.phy ?? 0;
       const ts = prevEnd?.ts ?? 0;
       this.header = { beginTimestamp: ts, endTimestamp: ts, beginPhyOffset: phy, endPhyOffset: phy, hashSlotCount: 0, indexCount: 1 };
@@ -78,6 +82,12 @@ export class IndexFile {
       this.header = readIndexHeader(readAt(this.fd, 0, INDEX_HEADER_SIZE));
       if (this.header.indexCount < 1) this.header.indexCount = 1;
     }
+    this.allocatedPosition = this.entriesEnd();
+  }
+
+  /** File position after the last entry (committed or pending). */
+  entriesEnd(): number {
+    return INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE + this.header.indexCount * INDEX_ENTRY_SIZE;
   }
 
   isFull(): boolean {

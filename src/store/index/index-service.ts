@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { continueJavaHash, javaStringHashCode } from '../../common/tags.js';
 import { ensureDir } from '../file-util.js';
+import type { BlockReserver } from '../commitlog/block-reserver.js';
 import { IndexFile, indexKeyHash } from './index-file.js';
+
+/** Index entries are reserved this far ahead (a second of 1 KB sends at 400k keys/s). */
+const ENTRY_WINDOW = 8 * 1024 * 1024;
 
 function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
@@ -19,6 +23,8 @@ export function indexFileName(t: number): string {
 export class IndexService {
   files: IndexFile[] = [];
   readonly dir: string;
+  /** ASYNC_FLUSH: entry blocks reserved ahead of the event loop's entry writes (see BlockReserver). */
+  reserver: BlockReserver | null = null;
 
   constructor(root: string, readonly slotNum: number, readonly indexNum: number, readonly now: () => number) {
     this.dir = path.join(root, 'index');
@@ -100,7 +106,10 @@ export class IndexService {
   }
 
   commit(): void {
-    this.last()?.commitEntries();
+    const f = this.last();
+    if (!f) return;
+    f.commitEntries();
+    this.reserver?.ahead(f, f.entriesEnd(), ENTRY_WINDOW);
   }
 
   query(topic: string, key: string, maxNum: number, begin: number, end: number): number[] {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BlockReserver } from '../../../src/store/commitlog/block-reserver.js';
 import { Segment } from '../../../src/store/commitlog/segment.js';
 import { ConsumeQueue, CQ_UNIT_SIZE } from '../../../src/store/consumequeue/consume-queue.js';
+import { IndexService } from '../../../src/store/index/index-service.js';
 import { rmDir, tmpStoreDir } from './helpers.js';
 
 const dirs: string[] = [];
@@ -84,6 +85,26 @@ describe('BlockReserver', () => {
     for (const s of many) r.whole(s);
     await until(() => many.every((s) => s.allocatedPosition === s.fileSize));
     for (const s of many) expect(allocatedBytes(s.file)).toBeGreaterThanOrEqual(s.fileSize);
+  });
+
+  it.runIf(fallocateAvailable)('reserves an index file\'s entries ahead of the entry writes, not its slot table', async () => {
+    const dir = tmpStoreDir('reserve-index');
+    dirs.push(dir);
+    const r = new BlockReserver();
+    reservers.push(r);
+    const idx = new IndexService(dir, 1_000_000, 1_000_000, () => Date.now());
+    idx.reserver = r;
+    for (let i = 0; i < 100; i++) idx.buildIndex('T', { UNIQ_KEY: `key-${i}` }, i * 100, Date.now());
+    idx.commit();
+    const f = idx.last()!;
+    const entriesStart = f.entriesEnd() - 101 * 20; // header + slots, then entry 0 (unused) and 100 keys
+    await until(() => f.allocatedPosition > f.entriesEnd());
+    expect(f.allocatedPosition).toBeGreaterThanOrEqual(entriesStart + 8 * 1024 * 1024 - 4096);
+    // the 4 MB slot table stays sparse: the flush writes it on the thread pool
+    expect(allocatedBytes(f.file)).toBeLessThan(9 * 1024 * 1024); // the window and a page of header, not +4 MB
+    expect(allocatedBytes(f.file)).toBeGreaterThanOrEqual(8 * 1024 * 1024 - 4096);
+    expect(idx.query('T', 'key-7', 10, 0, Date.now() + 1000)).toEqual([700]);
+    idx.close();
   });
 
   it.each([
