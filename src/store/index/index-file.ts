@@ -197,15 +197,23 @@ export class IndexFile {
   }
 
   /**
-   * Same as flush with the slot and header writes and the fdatasync on the thread pool: a second's worth of
-   * keys can dirty the whole slot table (20 MB by default), too much to write on the put path's thread.
-   * Slots written here may already be newer than the header; recovery after a crash rebuilds them.
+   * Same as flush with the writes and the fdatasync on the thread pool. The slot table (20 MB by default, and
+   * a busy second dirties nearly all of it) only when `withSlots`: the store writes it every 30 s, as the
+   * kernel would write back Apache's mapped slot pages. Nothing depends on it sooner: readers use the table
+   * in memory, and after a crash the last file's slots are rebuilt from its entries (which go out every
+   * flush). Writes go one at a time in chunks of 1 MB: a single 20 MB copy held a core for ~10 ms, long
+   * enough to stall the event loop and the clients beside it.
    */
-  async flushAsync(): Promise<void> {
+  async flushAsync(withSlots = true): Promise<void> {
     this.commitEntries();
-    await Promise.all(this.takeDirty().map(([pos, buf]) => new Promise<void>((resolve, reject) => {
-      fs.write(this.fd, buf, 0, buf.length, pos, (err) => (err ? reject(err) : resolve()));
-    })));
+    for (const [pos, buf] of this.takeDirty(withSlots)) {
+      for (let at = 0; at < buf.length; at += 1024 * 1024) {
+        const n = Math.min(1024 * 1024, buf.length - at);
+        await new Promise<void>((resolve, reject) => {
+          fs.write(this.fd, buf, at, n, pos + at, (err) => (err ? reject(err) : resolve()));
+        });
+      }
+    }
     await new Promise<void>((resolve, reject) => fs.fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
   }
 
@@ -213,9 +221,9 @@ export class IndexFile {
    * File positions and bytes to write: runs of dirty slot pages (views of the live table: a slot changed while
    * the write is on the thread pool is marked dirty again and written by the next flush), then the header.
    */
-  private takeDirty(): Array<[number, Buffer]> {
+  private takeDirty(withSlots = true): Array<[number, Buffer]> {
     const out: Array<[number, Buffer]> = [];
-    if (this.slots && this.anyDirtyPage) {
+    if (withSlots && this.slots && this.anyDirtyPage) {
       const pages = this.dirtyPages;
       const slotBytes = this.slotNum * HASH_SLOT_SIZE;
       let p = 0;

@@ -7,6 +7,8 @@ import { IndexFile, indexKeyHash } from './index-file.js';
 
 /** Index entries are reserved this far ahead (a second of 1 KB sends at 400k keys/s). */
 const ENTRY_WINDOW = 8 * 1024 * 1024;
+/** The periodic flush writes the slot tables this often (Linux writes dirty mapped pages back within 30 s). */
+const SLOT_FLUSH_INTERVAL_MS = 30_000;
 
 function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
@@ -127,9 +129,15 @@ export class IndexService {
   /** Flushes dirty files off the main thread; resolves the end timestamp now durable. */
   async flushAsync(): Promise<number> {
     const ts = this.last()?.header.endTimestamp ?? 0;
-    await Promise.all(this.files.filter((f) => f.isDirty()).map((f) => f.flushAsync()));
+    const now = Date.now();
+    const withSlots = now - this.slotsFlushedAt >= SLOT_FLUSH_INTERVAL_MS;
+    if (withSlots) this.slotsFlushedAt = now;
+    await Promise.all(this.files.filter((f) => f.isDirty()).map((f) => f.flushAsync(withSlots)));
     return ts;
   }
+
+  /** When the periodic flush last wrote the slot tables (see IndexFile.flushAsync). */
+  private slotsFlushedAt = Date.now();
 
   /** Flushes dirty files; returns the end timestamp now durable (for the checkpoint). */
   flush(): number {
