@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { RemotingCommand } from './command.js';
 import { RemotingSendError, RemotingTimeoutError } from './errors.js';
 import { decodeFrameContent, encodeFrame, FrameSplitter } from './frame.js';
+import { PendingTable } from './pending-table.js';
 import type { Logger } from '../common/logger.js';
 
 /** A request awaiting its response. */
@@ -33,7 +34,7 @@ export class Connection extends EventEmitter {
   readonly remoteAddr: string;
   readonly localAddr: string;
   private readonly splitter: FrameSplitter;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new PendingTable<Pending>();
   private isClosed = false;
   /**
    * One timer per connection instead of one per request: armed for the earliest deadline known when it was
@@ -132,12 +133,11 @@ export class Connection extends EventEmitter {
   }
 
   private onResponse(cmd: RemotingCommand): void {
-    const p = this.pending.get(cmd.opaque);
+    const p = this.pending.take(cmd.opaque);
     if (!p) {
       this.opts.logger.debug(`response with unknown opaque ${cmd.opaque} from ${this.remoteAddr} dropped`);
       return;
     }
-    this.pending.delete(cmd.opaque);
     p.resolve(cmd);
   }
 
@@ -153,9 +153,9 @@ export class Connection extends EventEmitter {
     this.timerAt = Infinity;
     const now = performance.now();
     let next = Infinity;
-    for (const [opaque, p] of this.pending) {
+    for (const [opaque, p] of this.pending.entries()) {
       if (p.deadline <= now) {
-        this.pending.delete(opaque);
+        this.pending.take(opaque);
         p.reject(new RemotingTimeoutError(p.addrLabel, p.code, p.reportedTimeoutMs));
       } else if (p.deadline < next) {
         next = p.deadline;
@@ -171,8 +171,8 @@ export class Connection extends EventEmitter {
       this.timer = undefined;
       this.timerAt = Infinity;
     }
-    for (const [opaque, p] of this.pending) {
-      this.pending.delete(opaque);
+    for (const [opaque, p] of this.pending.entries()) {
+      this.pending.take(opaque);
       p.reject(new RemotingSendError(this.remoteAddr, p.code, 'connection closed'));
     }
     this.emit('close');
