@@ -11,7 +11,10 @@ export class Segment {
   readonly fd: number;
   wrotePosition = 0;
   flushedPosition = 0;
-  /** Position up to which blocks were allocated by writing zeros (preallocation under SYNC_FLUSH). */
+  /**
+   * Position up to which blocks are allocated: by writing zeros (SYNC_FLUSH, CommitLog.preallocate) or reserved
+   * with fallocate (ASYNC_FLUSH, BlockReserver).
+   */
   allocatedPosition = 0;
   private syncing: Promise<void> | null = null;
 
