@@ -3,7 +3,7 @@ import path from 'node:path';
 import { continueJavaHash, javaStringHashCode } from '../../common/tags.js';
 import { ensureDir } from '../file-util.js';
 import type { BlockReserver } from '../commitlog/block-reserver.js';
-import { IndexFile, indexKeyHash } from './index-file.js';
+import { INDEX_HEADER_SIZE, IndexFile, indexFileSize, indexKeyHash } from './index-file.js';
 
 /** Index entries are reserved this far ahead (a second of 1 KB sends at 400k keys/s). */
 const ENTRY_WINDOW = 8 * 1024 * 1024;
@@ -36,8 +36,16 @@ export class IndexService {
   load(abnormal: boolean, indexMsgTimestamp: number): void {
     if (!fs.existsSync(this.dir)) return;
     const names = fs.readdirSync(this.dir).filter((n) => /^\d{17}$/.test(n)).sort();
-    for (const n of names) {
-      const file = path.join(this.dir, n);
+    const expected = indexFileSize(this.slotNum, this.indexNum);
+    for (let i = 0; i < names.length; i++) {
+      const file = path.join(this.dir, names[i]!);
+      // A crash between creating a file and sizing it leaves it short (often empty): the index is derived
+      // data, so it goes, and recovery re-indexes from the end of the file before it.
+      const size = fs.statSync(file).size;
+      if (size < INDEX_HEADER_SIZE || (i === names.length - 1 && size !== expected)) {
+        fs.rmSync(file, { force: true });
+        continue;
+      }
       const f = new IndexFile(file, this.slotNum, this.indexNum, false);
       if (abnormal && f.header.endTimestamp > indexMsgTimestamp) {
         f.destroy();

@@ -111,6 +111,27 @@ describe('recovery', () => {
     }
   });
 
+  it('crash while creating an index file (empty, or cut short): the file is dropped and its keys re-indexed', async () => {
+    const dir = newDir();
+    const s = await open(dir);
+    await fill(s, 40);
+    for (const cut of [0, 17, 4096]) {
+      const img = crashCopy(dir);
+      // the newest index file as a crash right after open('w+') leaves it (0 bytes) or cut somewhere
+      const idxDir = path.join(img, 'index');
+      const names = fs.readdirSync(idxDir).sort();
+      fs.writeFileSync(path.join(idxDir, String(BigInt(names[names.length - 1]!) + 1n)), Buffer.alloc(cut));
+      const s2 = await open(img);
+      expect(s2.recovery.abnormal).toBe(true);
+      for (const k of ['key0', 'key21', 'key39', 'U5']) {
+        expect((await s2.queryMessage('T', k, 4, 0, Date.now() + 1000)).phyOffsets, `cut ${cut}: ${k}`).toHaveLength(1);
+      }
+      const r = await s2.putMessage(msg('T', 0, 'after', { KEYS: 'after-key' }));
+      expect(r.status).toBe('PUT_OK');
+      expect((await s2.queryMessage('T', 'after-key', 4, 0, Date.now() + 1000)).phyOffsets).toEqual([r.appendResult!.wroteOffset]);
+    }
+  });
+
   it('torn write: a record cut mid-way with a garbage tail is truncated; verify is clean after', async () => {
     const dir = newDir();
     const s = await open(dir);
