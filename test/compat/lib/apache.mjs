@@ -186,10 +186,6 @@ export async function mqadmin(env, line, args, { timeoutMs = 60_000 } = {}) {
   return r;
 }
 
-/**
- * Starts an Apache namesrv and broker of the given line on free ports with a temporary store.
- * Returns { nsAddr, brokerAddr, brokerName, cluster, storeDir, stop(): Promise<boolean clean> }.
- */
 /** Polls GET_ROUTEINFO_BY_TOPIC on a namesrv until the topic has a route (our remoting client, from dist/). */
 async function waitForRoute(nsAddr, topic, timeoutMs) {
   const dist = new URL('../../../dist/', import.meta.url);
@@ -215,6 +211,10 @@ async function waitForRoute(nsAddr, topic, timeoutMs) {
   throw new Error(`no route for ${topic} on ${nsAddr} within ${timeoutMs} ms (${last})`);
 }
 
+/**
+ * Starts an Apache namesrv and broker of the given line on free ports with a temporary store.
+ * Returns { nsAddr, brokerAddr, brokerName, cluster, storeDir, stop(): Promise<boolean clean> }.
+ */
 export async function startApache(env, line, dir) {
   mkdirSync(dir, { recursive: true });
   const home = env.rocketmqHome;
