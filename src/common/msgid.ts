@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { ipToBytes, bytesToIp, formatHost, parseHost } from './host.js';
+import { hex4, hex8, hex16 } from './bytes.js';
 
 /**
  * Offset message id (storage.md §11): store host address + int32 port + int64 commitlog offset, uppercase hex.
@@ -17,10 +18,7 @@ export function createOffsetMsgId(storeHost: string, commitLogOffset: number): s
 
 /** Fast path used by the store: address bytes + port already encoded (8 or 20 bytes). */
 export function offsetMsgIdFromHostBytes(hostBytes: Buffer, commitLogOffset: number): string {
-  const buf = Buffer.allocUnsafe(hostBytes.length + 8);
-  hostBytes.copy(buf, 0);
-  buf.writeBigInt64BE(BigInt(commitLogOffset), hostBytes.length);
-  return buf.toString('hex').toUpperCase();
+  return hostBytes.toString('hex').toUpperCase() + hex16(commitLogOffset);
 }
 
 export interface DecodedMsgId {
@@ -114,10 +112,7 @@ export class UniqueIdGenerator {
     }
     let diff = now - this.monthStart;
     if (diff < 0 && diff > -1000000) diff = 0;
-    const tail = Buffer.allocUnsafe(6);
-    tail.writeInt32BE(diff | 0, 0);
-    tail.writeUInt16BE(this.counter++ & 0xffff, 4);
-    return this.fixedHex + tail.toString('hex').toUpperCase();
+    return this.fixedHex + hex8(diff | 0) + hex4(this.counter++ & 0xffff);
   }
 }
 

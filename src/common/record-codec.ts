@@ -5,6 +5,7 @@ import type { MessageExt, MessageExtBrokerInner } from './message.js';
 import { offsetMsgIdFromHostBytes } from './msgid.js';
 import { messageProperties2String, string2messageProperties } from './properties.js';
 import { SysFlag, compressionType } from './sysflag.js';
+import { put32, putLong } from './bytes.js';
 
 /**
  * Commitlog record codec (storage.md §3). The same bytes are what pull/query responses carry.
@@ -55,20 +56,6 @@ export interface EncodeOptions {
   alloc?: (size: number) => Buffer;
 }
 
-/** Big-endian int32 by byte stores (typed-array stores truncate mod 256): no range checks on the hot path. */
-function w32(buf: Buffer, v: number, off: number): void {
-  buf[off] = v >>> 24;
-  buf[off + 1] = v >>> 16;
-  buf[off + 2] = v >>> 8;
-  buf[off + 3] = v;
-}
-
-function writeLong(buf: Buffer, v: number, off: number): void {
-  // Two 32-bit halves: faster than BigInt and exact for |v| < 2^53.
-  const hi = Math.floor(v / 4294967296);
-  w32(buf, hi | 0, off);
-  w32(buf, v - hi * 4294967296, off + 4);
-}
 
 export function readLong(buf: Buffer, off: number): number {
   return buf.readInt32BE(off) * 4294967296 + buf.readUInt32BE(off + 4);
@@ -187,21 +174,21 @@ export function encodeRecordInto(msg: MessageExtBrokerInner, target: Buffer, off
   if (off + total > target.length) return -total;
   const buf = target;
   let p = off;
-  w32(buf, total, p); p += 4;
-  w32(buf, version === 2 ? MAGIC_V2 : MAGIC_V1, p); p += 4;
-  w32(buf, bodyCrc(body), p); p += 4;
-  w32(buf, msg.queueId, p); p += 4;
-  w32(buf, msg.flag | 0, p); p += 4;
-  writeLong(buf, opts.queueOffset ?? 0, p); p += 8;
-  writeLong(buf, opts.physicalOffset ?? 0, p); p += 8;
-  w32(buf, sysFlag, p); p += 4;
-  writeLong(buf, msg.bornTimestamp, p); p += 8;
+  put32(buf, p, total); p += 4;
+  put32(buf, p, version === 2 ? MAGIC_V2 : MAGIC_V1); p += 4;
+  put32(buf, p, bodyCrc(body)); p += 4;
+  put32(buf, p, msg.queueId); p += 4;
+  put32(buf, p, msg.flag | 0); p += 4;
+  putLong(buf, p, opts.queueOffset ?? 0); p += 8;
+  putLong(buf, p, opts.physicalOffset ?? 0); p += 8;
+  put32(buf, p, sysFlag); p += 4;
+  putLong(buf, p, msg.bornTimestamp); p += 8;
   buf.set(born.bytes, p); p += bornLen;
-  writeLong(buf, opts.storeTimestamp ?? msg.storeTimestamp ?? 0, p); p += 8;
+  putLong(buf, p, opts.storeTimestamp ?? msg.storeTimestamp ?? 0); p += 8;
   buf.set(store.bytes, p); p += storeLen;
-  w32(buf, msg.reconsumeTimes | 0, p); p += 4;
-  writeLong(buf, msg.preparedTransactionOffset ?? 0, p); p += 8;
-  w32(buf, body.length, p); p += 4;
+  put32(buf, p, msg.reconsumeTimes | 0); p += 4;
+  putLong(buf, p, msg.preparedTransactionOffset ?? 0); p += 8;
+  put32(buf, p, body.length); p += 4;
   buf.set(body, p); p += body.length;
   if (version === 2) { buf[p++] = topicLen >>> 8; buf[p++] = topicLen; } else buf[p++] = topicLen;
   if (topicAscii >= 0) writeAscii(buf, msg.topic, p);
@@ -231,10 +218,10 @@ export function encodeRecord(msg: MessageExtBrokerInner, opts: EncodeOptions = {
 
 /** Sets the fields only known at append time, in place; returns where the record's store host starts. */
 export function patchRecord(buf: Buffer, at: number, queueOffset: number, physicalOffset: number, storeTimestamp: number): number {
-  writeLong(buf, queueOffset, at + POS_QUEUEOFFSET);
-  writeLong(buf, physicalOffset, at + POS_PHYSICALOFFSET);
+  putLong(buf, at + POS_QUEUEOFFSET, queueOffset);
+  putLong(buf, at + POS_PHYSICALOFFSET, physicalOffset);
   const bornLen = buf[at + POS_SYSFLAG + 3]! & SysFlag.BORNHOST_V6 ? 20 : 8;
-  writeLong(buf, storeTimestamp, at + POS_BORNHOST + bornLen);
+  putLong(buf, at + POS_BORNHOST + bornLen, storeTimestamp);
   return at + POS_BORNHOST + bornLen + 8;
 }
 

@@ -5,6 +5,17 @@ import { RemotingSysResponseCode } from './codes.js';
 export const SerializeType = { JSON: 0, ROCKETMQ: 1 } as const;
 export type SerializeTypeValue = (typeof SerializeType)[keyof typeof SerializeType];
 
+/**
+ * The type this process encodes its own commands with, as Apache's RemotingCommand chooses it: the
+ * ROCKETMQ_SERIALIZE_TYPE environment variable (`JSON` or `ROCKETMQ`), JSON by default. A response to a
+ * request takes the request's type instead (dispatch), as 4.9's servers do.
+ */
+export function serializeTypeFromEnv(value: string | undefined): SerializeTypeValue {
+  return value !== undefined && value.trim().toUpperCase() === 'ROCKETMQ' ? SerializeType.ROCKETMQ : SerializeType.JSON;
+}
+
+const DEFAULT_SERIALIZE_TYPE = serializeTypeFromEnv(process.env.ROCKETMQ_SERIALIZE_TYPE);
+
 export const FLAG_RESPONSE = 1;
 export const FLAG_ONEWAY = 2;
 
@@ -44,7 +55,7 @@ export class RemotingCommand {
   remark?: string;
   extFields?: Record<string, string>;
   body?: Buffer;
-  serializeType: SerializeTypeValue = SerializeType.JSON;
+  serializeType: SerializeTypeValue = DEFAULT_SERIALIZE_TYPE;
 
   static createRequest(code: number, fields?: Record<string, unknown>, body?: Buffer): RemotingCommand {
     const cmd = new RemotingCommand();

@@ -3,8 +3,9 @@
 // any malformed frame throws FrameDecodeError and the caller closes that connection.
 import { RemotingCommand, SerializeType } from './command.js';
 import { FrameDecodeError } from './errors.js';
-import { decodeBinaryHeader, encodeBinaryHeader } from './header-binary.js';
+import { decodeBinaryHeader, encodeBinaryHeader, writeBinaryHeader } from './header-binary.js';
 import { decodeJsonHeader, encodeJsonHeader, writeJsonHeader } from './header-json.js';
+import { put32 } from '../common/bytes.js';
 
 export const DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
 
@@ -27,7 +28,7 @@ function newArena(): void {
   arenaUsed = 0;
 }
 
-/** The whole frame as one buffer (the body copied once; a JSON header written straight into the frame). */
+/** The whole frame as one buffer (the body copied once; the header written straight into the frame). */
 export function encodeFrame(cmd: RemotingCommand): Buffer {
   const body = cmd.body;
   const bodyLen = body ? body.length : 0;
@@ -35,55 +36,42 @@ export function encodeFrame(cmd: RemotingCommand): Buffer {
   let out: Buffer;
   let start: number;
   let headerLen: number;
-  if (type === SerializeType.ROCKETMQ) {
-    const header = encodeBinaryHeader(cmd);
+  const writeHeader = type === SerializeType.ROCKETMQ ? writeBinaryHeader : writeJsonHeader;
+  // the header is written into the arena first: its length is known only once written
+  let end = writeHeader(cmd, arena, arenaUsed + 8, ARENA_SIZE);
+  if (end < 0 && arenaUsed > 0) {
+    newArena();
+    end = writeHeader(cmd, arena, 8, ARENA_SIZE);
+  }
+  if (end < 0) {
+    // a header above the arena's size (huge remark or extFields): encoded on its own
+    const header = encodeHeader(cmd);
     headerLen = header.length;
-    if (8 + headerLen + bodyLen > ARENA_MAX_FRAME) {
-      out = Buffer.allocUnsafe(8 + headerLen + bodyLen);
-      start = 0;
-    } else {
-      if (arenaUsed + 8 + headerLen + bodyLen > ARENA_SIZE) newArena();
-      out = arena;
-      start = arenaUsed;
-    }
-    header.copy(out, start + 8);
+    out = Buffer.allocUnsafe(8 + headerLen + bodyLen);
+    start = 0;
+    header.copy(out, 8);
   } else {
-    // the JSON header is written into the arena first: its length is known only once written
-    let end = writeJsonHeader(cmd, arena, arenaUsed + 8, ARENA_SIZE);
-    if (end < 0 && arenaUsed > 0) {
-      newArena();
-      end = writeJsonHeader(cmd, arena, 8, ARENA_SIZE);
-    }
-    if (end < 0) {
-      // a header above the arena's size (huge remark or extFields): encoded on its own
-      const header = encodeJsonHeader(cmd);
-      headerLen = header.length;
+    start = arenaUsed;
+    headerLen = end - start - 8;
+    if (8 + headerLen + bodyLen > ARENA_MAX_FRAME) {
+      // a big body: a frame buffer of its own (the header bytes in the arena are simply not kept)
       out = Buffer.allocUnsafe(8 + headerLen + bodyLen);
+      arena.copy(out, 8, start + 8, end);
       start = 0;
-      header.copy(out, 8);
+    } else if (end + bodyLen > ARENA_SIZE) {
+      // header written, body does not fit behind it: move the header to the front of a fresh arena
+      const old = arena;
+      newArena();
+      old.copy(arena, 8, start + 8, end);
+      out = arena;
+      start = 0;
     } else {
-      start = arenaUsed;
-      headerLen = end - start - 8;
-      if (8 + headerLen + bodyLen > ARENA_MAX_FRAME) {
-        // a big body: a frame buffer of its own (the header bytes in the arena are simply not kept)
-        out = Buffer.allocUnsafe(8 + headerLen + bodyLen);
-        arena.copy(out, 8, start + 8, end);
-        start = 0;
-      } else if (end + bodyLen > ARENA_SIZE) {
-        // header written, body does not fit behind it: move the header to the front of a fresh arena
-        const old = arena;
-        newArena();
-        old.copy(arena, 8, start + 8, end);
-        out = arena;
-        start = 0;
-      } else {
-        out = arena;
-      }
+      out = arena;
     }
   }
   const total = 8 + headerLen + bodyLen;
-  out.writeInt32BE(4 + headerLen + bodyLen, start);
-  out.writeUInt32BE(((type & 0xff) << 24 | headerLen) >>> 0, start + 4);
+  put32(out, start, 4 + headerLen + bodyLen);
+  put32(out, start + 4, (type & 0xff) << 24 | headerLen);
   if (body) body.copy(out, start + 8 + headerLen);
   if (out !== arena) return out;
   arenaUsed = start + total;
@@ -98,9 +86,9 @@ export function decodeFrameContent(content: Buffer): RemotingCommand {
   const headerLen = (content[1]! << 16) | (content[2]! << 8) | content[3]!;
   if (headerLen > n - 4) throw new FrameDecodeError(`decode error, bad header length: ${headerLen}`);
   let cmd: RemotingCommand;
-  // the JSON reader takes the header in place (no slice of it per frame)
+  // both readers take the header in place (no slice of it per frame)
   if (type === SerializeType.JSON) cmd = decodeJsonHeader(content, 4, 4 + headerLen);
-  else if (type === SerializeType.ROCKETMQ) cmd = decodeBinaryHeader(content.subarray(4, 4 + headerLen));
+  else if (type === SerializeType.ROCKETMQ) cmd = decodeBinaryHeader(content, 4, 4 + headerLen);
   else throw new FrameDecodeError(`unknown serialize type: ${type}`);
   if (n > 4 + headerLen) cmd.body = content.subarray(4 + headerLen);
   return cmd;

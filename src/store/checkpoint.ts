@@ -1,14 +1,10 @@
 import fs from 'node:fs';
 import { readLong } from '../common/record-codec.js';
 import { readAt } from './file-util.js';
+import { putLong } from '../common/bytes.js';
 
 export const CHECKPOINT_SIZE = 4096;
 
-function writeLong(buf: Buffer, v: number, off: number): void {
-  const hi = Math.floor(v / 4294967296);
-  buf.writeInt32BE(hi | 0, off);
-  buf.writeUInt32BE(v - hi * 4294967296, off + 4);
-}
 
 /** The 4096-byte checkpoint file (storage.md §10). */
 export class Checkpoint {
@@ -63,11 +59,11 @@ export class Checkpoint {
 
   private write(): void {
     const b = Buffer.alloc(40);
-    writeLong(b, this.physicMsgTimestamp, 0);
-    writeLong(b, this.logicsMsgTimestamp, 8);
-    writeLong(b, this.indexMsgTimestamp, 16);
-    writeLong(b, this.masterFlushedOffset, 24);
-    writeLong(b, this.confirmPhyOffset, 32);
+    putLong(b, 0, this.physicMsgTimestamp);
+    putLong(b, 8, this.logicsMsgTimestamp);
+    putLong(b, 16, this.indexMsgTimestamp);
+    putLong(b, 24, this.masterFlushedOffset);
+    putLong(b, 32, this.confirmPhyOffset);
     fs.writeSync(this.fd, b, 0, 40, 0);
   }
 

@@ -97,9 +97,13 @@ export function registerSendProcessors(server: RemotingServer, ctx: BrokerContex
 
 export async function processSend(ctx: BrokerContext, req: RemotingCommand, ch: Channel): Promise<RemotingCommand | null> {
   const cfg = ctx.config;
-  // MSG_REGION / TRACE_ON ride on every send response, errors included
+  // MSG_REGION / TRACE_ON ride on every send response, errors included. The object has its final shape from
+  // the start (encoders skip undefined values): a success fills the slots instead of adding four properties.
   const res = RemotingCommand.createResponse(-1);
-  res.extFields = { MSG_REGION: cfg.regionId, TRACE_ON: cfg.traceOn ? 'true' : 'false' };
+  res.extFields = {
+    msgId: undefined, queueId: undefined, queueOffset: undefined, transactionId: undefined,
+    MSG_REGION: cfg.regionId, TRACE_ON: cfg.traceOn ? 'true' : 'false',
+  } as unknown as Record<string, string>;
 
   let h: SendMessageRequestHeader;
   try {

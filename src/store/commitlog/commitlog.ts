@@ -7,6 +7,7 @@ import type { AppendMessageResult, PutMessageResult, PutMessageStatus } from '..
 import type { Segment } from './segment.js';
 import type { BlockReserver } from './block-reserver.js';
 import { SegmentQueue } from './segment-queue.js';
+import { hex16 } from '../../common/bytes.js';
 
 /** A record that became readable and must reach consume queues / index / waiting pulls. */
 export interface DispatchRequest {
@@ -73,7 +74,7 @@ export class AppendResult implements AppendMessageResult {
 
   get msgId(): string {
     if (this.id === undefined) {
-      const one = (phy: number): string => this.hostHex + phy.toString(16).toUpperCase().padStart(16, '0');
+      const one = (phy: number): string => this.hostHex + hex16(phy);
       this.id = this.offsets ? this.offsets.map(one).join(',') : one(this.wroteOffset);
     }
     return this.id;

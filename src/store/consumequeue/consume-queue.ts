@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { readLong } from '../../common/record-codec.js';
 import { SegmentQueue } from '../commitlog/segment-queue.js';
+import { put32, putLong } from '../../common/bytes.js';
 
 export const CQ_UNIT_SIZE = 20;
 
@@ -11,11 +12,6 @@ export interface CqUnit {
   tagsCode: number;
 }
 
-function writeLong(buf: Buffer, v: number, off: number): void {
-  const hi = Math.floor(v / 4294967296);
-  buf.writeInt32BE(hi | 0, off);
-  buf.writeUInt32BE(v - hi * 4294967296, off + 4);
-}
 
 /**
  * Consume queue of one (topic, queueId): 20-byte units {commitlog offset, size, tags code}; unit i is
@@ -76,18 +72,18 @@ export class ConsumeQueue {
     while (this.pendingNext < at) {
       const o = this.reserve();
       this.pending.fill(0, o, o + CQ_UNIT_SIZE);
-      this.pending.writeInt32BE(0x7fffffff, o + 8);
+      put32(this.pending, o + 8, 0x7fffffff);
     }
     const o = this.reserve();
-    writeLong(this.pending, phyOffset, o);
-    this.pending.writeInt32BE(size, o + 8);
-    writeLong(this.pending, tagsCode, o + 12);
+    putLong(this.pending, o, phyOffset);
+    put32(this.pending, o + 8, size);
+    putLong(this.pending, o + 12, tagsCode);
     this.maxPhysicOffset = phyOffset + size;
   }
 
   static blankUnit(): Buffer {
     const u = Buffer.alloc(CQ_UNIT_SIZE);
-    u.writeInt32BE(0x7fffffff, 8);
+    put32(u, 8, 0x7fffffff);
     return u;
   }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { readLong } from '../../common/record-codec.js';
 import { readAt } from '../file-util.js';
+import { get32, put32, putLong } from '../../common/bytes.js';
 
 export const INDEX_HEADER_SIZE = 40;
 export const INDEX_ENTRY_SIZE = 20;
@@ -10,11 +11,6 @@ const PAGE_SIZE = 4096;
 const SLOTS_PER_PAGE = PAGE_SIZE / HASH_SLOT_SIZE;
 const SLOT_PAGE_SHIFT = 10; // log2(SLOTS_PER_PAGE)
 
-function writeLong(buf: Buffer, v: number, off: number): void {
-  const hi = Math.floor(v / 4294967296);
-  buf.writeInt32BE(hi | 0, off);
-  buf.writeUInt32BE(v - hi * 4294967296, off + 4);
-}
 
 export interface IndexHeader {
   beginTimestamp: number;
@@ -145,7 +141,7 @@ export class IndexFile {
     const slots = this.slots!;
     const h = this.header;
     const slot = keyHash % this.slotNum;
-    let prev = slots.readInt32BE(slot * HASH_SLOT_SIZE);
+    let prev = get32(slots, slot * HASH_SLOT_SIZE);
     if (prev <= INVALID_INDEX || prev > h.indexCount) prev = INVALID_INDEX;
     let timeDiff = h.beginTimestamp <= 0 ? 0 : Math.floor((storeTimestamp - h.beginTimestamp) / 1000);
     timeDiff = Math.max(0, Math.min(0x7fffffff, timeDiff));
@@ -157,12 +153,12 @@ export class IndexFile {
     }
     const e = this.pending;
     const o = this.pendingLen;
-    e.writeInt32BE(keyHash | 0, o);
-    writeLong(e, phyOffset, o + 4);
-    e.writeInt32BE(timeDiff, o + 12);
-    e.writeInt32BE(prev, o + 16);
+    put32(e, o, keyHash);
+    putLong(e, o + 4, phyOffset);
+    put32(e, o + 12, timeDiff);
+    put32(e, o + 16, prev);
     this.pendingLen += INDEX_ENTRY_SIZE;
-    slots.writeInt32BE(h.indexCount, slot * HASH_SLOT_SIZE);
+    put32(slots, slot * HASH_SLOT_SIZE, h.indexCount);
     this.dirtyPages[slot >>> SLOT_PAGE_SHIFT] = 1;
     this.anyDirtyPage = true;
     if (h.indexCount <= 1) {
@@ -241,10 +237,10 @@ export class IndexFile {
     if (this.headerDirty) {
       const hb = Buffer.alloc(INDEX_HEADER_SIZE);
       const h = this.header;
-      writeLong(hb, h.beginTimestamp, 0);
-      writeLong(hb, h.endTimestamp, 8);
-      writeLong(hb, h.beginPhyOffset, 16);
-      writeLong(hb, h.endPhyOffset, 24);
+      putLong(hb, 0, h.beginTimestamp);
+      putLong(hb, 8, h.endTimestamp);
+      putLong(hb, 16, h.beginPhyOffset);
+      putLong(hb, 24, h.endPhyOffset);
       hb.writeInt32BE(h.hashSlotCount, 32);
       hb.writeInt32BE(h.indexCount, 36);
       out.push([0, hb]);

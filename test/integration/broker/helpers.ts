@@ -61,8 +61,8 @@ export interface Standalone {
   broker: string;
 }
 
-export async function startStandaloneChild(storeDir: string): Promise<Standalone> {
-  const proc = mqctl(['start', '--namesrv-port', '0', '--port', '0', '--store-dir', storeDir]);
+export async function startStandaloneChild(storeDir: string, env: Record<string, string> = {}): Promise<Standalone> {
+  const proc = mqctl(['start', '--namesrv-port', '0', '--port', '0', '--store-dir', storeDir], env);
   const m = await waitFor(proc, /standalone ready: namesrv (\S+), broker (\S+)/);
   return { proc, namesrv: m[1], broker: m[2] };
 }

@@ -77,6 +77,17 @@ describe('header codecs round-trip', () => {
     expect(decodeJsonHeader(Buffer.from('{"code":1,"opaque":2}')).language).toBe('JAVA');
   });
 
+  it('binary: ASCII headers decode the same on repeat (cached names) and next to non-ASCII ones', () => {
+    const ascii = cmd({ code: 310, opaque: 9, extFields: { a: 'PG', b: 'TopicTest', queueOffset: '17', i: 'TAGS\u0001x\u0002' } });
+    for (let i = 0; i < 3; i++) expect(decodeBinaryHeader(encodeBinaryHeader(ascii)).extFields).toEqual(ascii.extFields);
+    const mixed = cmd({ code: 310, extFields: { queueOffset: 'ü', b: 'TopicTest' } });
+    expect(decodeBinaryHeader(encodeBinaryHeader(mixed)).extFields).toEqual({ queueOffset: 'ü', b: 'TopicTest' });
+    // in place, between offsets, as the frame decoder calls it
+    const bytes = encodeBinaryHeader(ascii);
+    const framed = Buffer.concat([Buffer.from([1, 2, 3]), bytes, Buffer.from([4])]);
+    expect(decodeBinaryHeader(framed, 3, 3 + bytes.length).extFields).toEqual(ascii.extFields);
+  });
+
   it('binary empty strings decode as absent', () => {
     const c = cmd({ code: 1, extFields: { a: '', b: 'x' } });
     expect(decodeBinaryHeader(encodeBinaryHeader(c)).extFields).toEqual({ b: 'x' });

@@ -34,3 +34,37 @@ describe('PendingTable', () => {
     expect(t.entries().map(([k]) => k)).toEqual(Array.from({ length: 32 }, (_, j) => 100_000 - 31 + j));
   });
 });
+
+describe('PendingTable slots and overflow', () => {
+  it('keeps requests whose slot is taken by a newer one (a long poll outliving 1,024 others)', () => {
+    const t = new PendingTable<string>();
+    t.set(5, 'long-poll');
+    t.set(5 + 1024, 'same slot');
+    t.set(5 + 2048, 'same slot again');
+    expect(t.size).toBe(3);
+    expect(t.get(5)).toBe('long-poll');
+    expect(t.get(5 + 1024)).toBe('same slot');
+    expect(t.take(5)).toBe('long-poll');
+    // the slot is free again: re-setting an overflowed opaque moves it without counting it twice
+    t.set(5 + 1024, 'moved');
+    expect(t.size).toBe(2);
+    expect(t.get(5 + 1024)).toBe('moved');
+    expect(t.entries().map(([k, v]) => `${k}=${v}`).sort()).toEqual(['1029=moved', '2053=same slot again']);
+    expect(t.take(5 + 2048)).toBe('same slot again');
+    expect(t.take(5 + 1024)).toBe('moved');
+    expect(t.take(5 + 1024)).toBeUndefined();
+    expect(t.size).toBe(0);
+    expect(t.entries()).toEqual([]);
+  });
+
+  it('tells apart opaques that share low bits, negative ones included', () => {
+    const t = new PendingTable<number>();
+    const keys = [-1, 1023, -1025, 0x7fffffff, -0x80000000, 0];
+    keys.forEach((k, i) => t.set(k, i));
+    expect(t.size).toBe(keys.length);
+    keys.forEach((k, i) => expect(t.get(k)).toBe(i));
+    expect(t.get(2047)).toBeUndefined();
+    keys.forEach((k, i) => expect(t.take(k)).toBe(i));
+    expect(t.size).toBe(0);
+  });
+});
