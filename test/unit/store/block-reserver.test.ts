@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,7 +35,11 @@ async function until(cond: () => boolean, ms = 10_000): Promise<void> {
   }
 }
 
-const fallocateAvailable = process.platform === 'linux' && (process.env.PATH ?? '').split(':').some((d) => fs.existsSync(path.join(d, 'fallocate')));
+const onPath = (tool: string) => (process.env.PATH ?? '').split(':').some((d) => fs.existsSync(path.join(d, tool)));
+const fallocateAvailable = process.platform === 'linux' && onPath('fallocate');
+/** fincore (util-linux) tells how much of a file is in the page cache; dd does the read-ahead. */
+const readAheadVisible = fallocateAvailable && onPath('dd') && onPath('fincore');
+const cachedBytes = (file: string) => Number(execFileSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', file], { encoding: 'utf8' }).trim());
 
 describe('BlockReserver', () => {
   it.runIf(fallocateAvailable)('reserves the next window of a sparse segment ahead of the write position', async () => {
@@ -62,6 +67,26 @@ describe('BlockReserver', () => {
     await until(() => s.allocatedPosition > 2 * window);
     expect(s.read(100, data.length).equals(data)).toBe(true);
     expect(s.read(200, 16).equals(Buffer.alloc(16))).toBe(true);
+  });
+
+  it.runIf(readAheadVisible)('reads each reserved window into the page cache before the writes reach it', async () => {
+    const window = 4 * 1024 * 1024;
+    const s = segment(4 * window);
+    expect(cachedBytes(s.file)).toBe(0);
+    const r = new BlockReserver(window);
+    reservers.push(r);
+    r.ahead(s, 0);
+    await until(() => s.allocatedPosition > 0);
+    // the answer comes after the read: the whole window is cached (kernel readahead may add a little beyond it)
+    expect(cachedBytes(s.file)).toBeGreaterThanOrEqual(window);
+    r.ahead(s, window - 4096);
+    await until(() => s.allocatedPosition > window);
+    expect(cachedBytes(s.file)).toBeGreaterThanOrEqual(2 * window);
+    // reading reserved blocks put zeros in the cache, not anything else: data written later reads back
+    const data = Buffer.from('after the read-ahead');
+    s.write([data], window + 10);
+    expect(s.read(window + 10, data.length).equals(data)).toBe(true);
+    expect(s.read(window + 10 + data.length, 8).equals(Buffer.alloc(8))).toBe(true);
   });
 
   it.runIf(fallocateAvailable)('reserves a new consume-queue-sized segment whole; small ones are left sparse', async () => {
