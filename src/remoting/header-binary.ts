@@ -9,16 +9,11 @@ import { put16, put32 } from '../common/bytes.js';
 import { RemotingCommand, SerializeType } from './command.js';
 import { FrameDecodeError } from './errors.js';
 import { languageCode, languageName } from './language.js';
+import { headerToBuffer } from './header-writer.js';
 
 /** The header as one buffer (the frame encoder writes it straight into the frame instead). */
 export function encodeBinaryHeader(cmd: RemotingCommand): Buffer {
-  let size = 512;
-  for (;;) {
-    const buf = Buffer.allocUnsafe(size);
-    const end = writeBinaryHeader(cmd, buf, 0, size);
-    if (end >= 0) return buf.subarray(0, end);
-    size *= 4;
-  }
+  return headerToBuffer(cmd, writeBinaryHeader);
 }
 
 /**

@@ -9,6 +9,7 @@
 import { RemotingCommand, SerializeType } from './command.js';
 import { FrameDecodeError } from './errors.js';
 import { parseLanguage } from './language.js';
+import { headerToBuffer } from './header-writer.js';
 
 /** Characters fastjson escapes; most header strings have none, and one native test settles that. */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f]/;
@@ -42,13 +43,7 @@ export function jsonString(s: string): string {
 
 /** The JSON header as one buffer (the frame encoder writes it straight into the frame instead). */
 export function encodeJsonHeader(cmd: RemotingCommand): Buffer {
-  let size = 512;
-  for (;;) {
-    const buf = Buffer.allocUnsafe(size);
-    const end = writeJsonHeader(cmd, buf, 0, size);
-    if (end >= 0) return buf.subarray(0, end);
-    size *= 4;
-  }
+  return headerToBuffer(cmd, writeJsonHeader);
 }
 
 /** The JSON header as a string (same text as the bytes writeJsonHeader produces). */
