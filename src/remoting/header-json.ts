@@ -67,6 +67,9 @@ export function encodeJsonHeaderString(cmd: RemotingCommand): string {
 
 const HEX = '0123456789ABCDEF';
 
+/** By byte: 1 for the ASCII characters a JSON string carries as they are (printable, not '"' or '\\'), else 0. */
+const PLAIN = new Uint8Array(256).map((_, c) => (c >= 0x20 && c < 0x7f && c !== 0x22 && c !== 0x5c ? 1 : 0));
+
 /**
  * Writes `s` as a fastjson string literal (quotes included) as UTF-8 at `p`; returns the position after it,
  * or -1 when it might not fit before `end` (nothing meaningful written then). Lone surrogates become U+FFFD,
@@ -77,7 +80,15 @@ function putString(buf: Buffer, p: number, end: number, s: string): number {
   // worst case: 6 bytes per UTF-16 unit (\u00XX), plus the quotes
   if (p + n * 6 + 2 > end) return -1;
   buf[p++] = 0x22;
-  for (let i = 0; i < n; i++) {
+  // the usual run: printable ASCII that needs no escape, one table load per character
+  let i = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80 || PLAIN[c] === 0) break;
+    buf[p + i] = c;
+  }
+  p += i;
+  for (; i < n; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) {
       if (c >= 0x20 && c !== 0x22 && c !== 0x5c && c !== 0x7f) {
@@ -322,6 +333,8 @@ function readStr(b: Buffer, i: number, n: number): number {
   let out: string | undefined;
   for (; i < n; i++) {
     const c = b[i]!;
+    // one table load settles the usual byte
+    if (PLAIN[c] === 1) continue;
     if (c === 0x22) {
       strValue = out === undefined ? text.slice(start - textBase, i - textBase) : out + text.slice(start - textBase, i - textBase);
       return i + 1;
