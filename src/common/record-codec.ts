@@ -56,7 +56,6 @@ export interface EncodeOptions {
   alloc?: (size: number) => Buffer;
 }
 
-
 export function readLong(buf: Buffer, off: number): number {
   return buf.readInt32BE(off) * 4294967296 + buf.readUInt32BE(off + 4);
 }

@@ -5,7 +5,6 @@ import { putLong } from '../common/bytes.js';
 
 export const CHECKPOINT_SIZE = 4096;
 
-
 /** The 4096-byte checkpoint file (storage.md §10). */
 export class Checkpoint {
   physicMsgTimestamp = 0;

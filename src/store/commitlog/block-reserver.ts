@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
+/** Block size of the read-ahead (dd bs): fewer, larger reads than 4 KB pages. */
+const READ_BLOCK = 64 * 1024;
+
 /** A file whose blocks are reserved up to allocatedPosition (a commitlog or consume-queue segment, an index file). */
 export interface Reservable {
   readonly file: string;
@@ -24,8 +27,8 @@ export interface Reservable {
  * (unwritten) blocks costs no disk I/O; the write that follows copies into a cached page instead of the
  * kernel allocating one inside `write()`. Measured on this project's VM: after ~2 GB written, allocating
  * fresh page-cache pages made the broker's writes 7× dearer (0.7 → 5 µs per KB, ~200 ms of every second
- * of event loop at 30 MB/s, the paced send p99 going from 3–5 ms to 10–90 ms); with the range read ahead
- * by the helper, on the other core, writes stayed at 0.5–0.6 µs per KB past 3.5 GB.
+ * of event loop at 30 MB/s); with the range read ahead by the helper, on the other core, writes stayed at
+ * 0.5–0.6 µs per KB past 3.5 GB.
  *
  * The tool runs from one long-lived `sh` fed through a pipe: forking the broker itself (a large, busy
  * process) for every window blocked its event loop for ~2 ms each time. Only a window of the commitlog is
@@ -33,9 +36,6 @@ export interface Reservable {
  * the tool, on a filesystem that cannot, or on a full disk, writes go to holes as before; without dd the
  * ranges are reserved but not read ahead.
  */
-/** Block size of the read-ahead (dd bs): fewer, larger reads than 4 KB pages. */
-const READ_BLOCK = 64 * 1024;
-
 export class BlockReserver {
   private helper: ChildProcess | null = null;
   private out = '';

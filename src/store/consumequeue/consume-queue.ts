@@ -12,7 +12,6 @@ export interface CqUnit {
   tagsCode: number;
 }
 
-
 /**
  * Consume queue of one (topic, queueId): 20-byte units {commitlog offset, size, tags code}; unit i is
  * queue offset i (storage.md §7). Units collected during one append round are written with one call.

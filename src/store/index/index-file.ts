@@ -11,7 +11,6 @@ const PAGE_SIZE = 4096;
 const SLOTS_PER_PAGE = PAGE_SIZE / HASH_SLOT_SIZE;
 const SLOT_PAGE_SHIFT = 10; // log2(SLOTS_PER_PAGE)
 
-
 export interface IndexHeader {
   beginTimestamp: number;
   endTimestamp: number;
