@@ -428,8 +428,12 @@ function nameAt(b: Buffer, from: number, n: number, name: string): boolean {
  */
 const KEY_CACHE: Array<string | undefined> = new Array(512).fill(undefined);
 
+/** Which VALUE_CACHE slot the name readKey just read owns (its character, or 128 + its KEY_CACHE slot); -1: none. */
+let keyId = -1;
+
 /** Like readStr for an extFields name: the value in strValue, the position after it, or -1. */
 function readKey(b: Buffer, i: number, n: number): number {
+  keyId = -1;
   if (b[i] !== 0x22) return -1;
   const from = i + 1;
   let to = from;
@@ -437,7 +441,12 @@ function readKey(b: Buffer, i: number, n: number): number {
   while (to < n && (c = b[to]!) !== 0x22 && c !== 0x5c && c >= 0x20 && c < 0x80) to++;
   if (c !== 0x22 || to === n) return readStr(b, i, n); // escapes and the like: the full string reader
   const len = to - from;
-  if (len <= 1) return readStr(b, i, n);
+  if (len <= 1) {
+    // the send header's a..n: one character, its own value slot
+    const end = readStr(b, i, n);
+    if (end >= 0 && strValue.length === 1) keyId = strValue.charCodeAt(0);
+    return end;
+  }
   const slot = (len * 31 + b[from]! * 7 + b[to - 1]!) & 511;
   const cached = KEY_CACHE[slot];
   if (cached !== undefined && cached.length === len) {
@@ -445,6 +454,7 @@ function readKey(b: Buffer, i: number, n: number): number {
     while (k < len && cached.charCodeAt(k) === b[from + k]) k++;
     if (k === len) {
       strValue = cached;
+      keyId = 128 + slot;
       return to + 1;
     }
   }
@@ -454,7 +464,41 @@ function readKey(b: Buffer, i: number, n: number): number {
   }
   // a string of its own, not a slice of this header's text: the cache must not keep whole headers alive
   strValue = KEY_CACHE[slot] = b.toString('latin1', from, to);
+  keyId = 128 + slot;
   return to + 1;
+}
+
+/**
+ * The last short value read for each name slot. Most fields repeat from one request to the next (group,
+ * topic, flags): a value equal to its slot's is the same string again, not a new slice — and later lookups
+ * keyed by it (the topic's tables) compare one pointer instead of its characters.
+ */
+const VALUE_CACHE: Array<string | undefined> = new Array(128 + 512).fill(undefined);
+const VALUE_CACHE_MAX = 48;
+
+/** Reads the value whose quote is at `i` for the name in slot `id` (or -1) into strValue; position after, or -1. */
+function readValue(b: Buffer, i: number, n: number, id: number): number {
+  if (id < 0) return readStr(b, i, n);
+  const cached = VALUE_CACHE[id];
+  if (cached !== undefined && b[i] === 0x22) {
+    const len = cached.length;
+    const from = i + 1;
+    if (from + len < n && b[from + len] === 0x22) {
+      let k = 0;
+      while (k < len && cached.charCodeAt(k) === b[from + k]) k++;
+      if (k === len) {
+        strValue = cached;
+        return from + len + 1;
+      }
+    }
+  }
+  const end = readStr(b, i, n);
+  const len = end - i - 2;
+  // only values read as they are (no escapes: same length as their bytes), copied out of the header's text
+  if (end >= 0 && len > 1 && len <= VALUE_CACHE_MAX && strValue.length === len) {
+    strValue = VALUE_CACHE[id] = b.toString('latin1', i + 1, end - 1);
+  }
+  return end;
 }
 
 /** Reads the extFields object at `i` into cmd.extFields; the position after it, or -1. */
@@ -468,7 +512,7 @@ function readExt(b: Buffer, i: number, n: number, cmd: RemotingCommand): number 
       const k = strValue;
       // JSON.parse makes "__proto__" an own property; that case belongs to the general path
       if (b[i] !== 0x3a || k === '__proto__') return -1;
-      if ((i = readStr(b, i + 1, n)) < 0) return -1;
+      if ((i = readValue(b, i + 1, n, keyId)) < 0) return -1;
       ext[k] = strValue;
       const c = b[i];
       if (c === 0x2c) {

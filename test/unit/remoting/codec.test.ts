@@ -77,6 +77,15 @@ describe('header codecs round-trip', () => {
     expect(decodeJsonHeader(Buffer.from('{"code":1,"opaque":2}')).language).toBe('JAVA');
   });
 
+  it('JSON: repeated values come back equal whatever the previous request carried (value cache)', () => {
+    const values = ['TopicA', 'TopicA', 'TopicAB', 'Topic', 'Top\\"ic', 'Top\\u0041ic', 'TopAic', 'TopicA', 'x', '', 'TopicA', 'é', 'TopicA'];
+    for (const v of values) {
+      const json = `{"code":310,"extFields":{"b":"${v}","topicName":"${v}"},"flag":0,"language":"JAVA","opaque":1,"version":479}`;
+      const want = (JSON.parse(json) as { extFields: Record<string, string> }).extFields;
+      expect(decodeJsonHeader(Buffer.from(json, 'utf8')).extFields).toEqual(want);
+    }
+  });
+
   it('binary: ASCII headers decode the same on repeat (cached names) and next to non-ASCII ones', () => {
     const ascii = cmd({ code: 310, opaque: 9, extFields: { a: 'PG', b: 'TopicTest', queueOffset: '17', i: 'TAGS\u0001x\u0002' } });
     for (let i = 0; i < 3; i++) expect(decodeBinaryHeader(encodeBinaryHeader(ascii)).extFields).toEqual(ascii.extFields);
