@@ -9,6 +9,7 @@ import { put16, put32 } from '../common/bytes.js';
 import { RemotingCommand, SerializeType } from './command.js';
 import { FrameDecodeError } from './errors.js';
 import { languageCode, languageName } from './language.js';
+import { internName } from './name-cache.js';
 import { headerToBuffer } from './header-writer.js';
 
 /** The header as one buffer (the frame encoder writes it straight into the frame instead). */
@@ -76,23 +77,6 @@ export function writeBinaryHeader(cmd: RemotingCommand, buf: Buffer, pos: number
   return p;
 }
 
-/** extFields names seen before (as in the JSON reader): a name matching its slot is reused, not decoded again. */
-const KEY_CACHE: Array<string | undefined> = new Array(512).fill(undefined);
-
-function cachedKey(buf: Buffer, from: number, to: number): string {
-  const len = to - from;
-  const slot = (len * 31 + buf[from]! * 7 + buf[to - 1]!) & 511;
-  const cached = KEY_CACHE[slot];
-  if (cached !== undefined && cached.length === len) {
-    let k = 0;
-    while (k < len && cached.charCodeAt(k) === buf[from + k]) k++;
-    if (k === len) return cached;
-  }
-  const s = buf.toString('latin1', from, to);
-  if (len <= 64) KEY_CACHE[slot] = s;
-  return s;
-}
-
 /** Decodes the binary header in `buf` between `start` and `end` (the whole buffer by default). */
 export function decodeBinaryHeader(buf: Buffer, start = 0, end = buf.length): RemotingCommand {
   const length = end - start;
@@ -135,7 +119,7 @@ export function decodeBinaryHeader(buf: Buffer, start = 0, end = buf.length): Re
       const kl = (buf[p]! << 8) | buf[p + 1]!; p += 2;
       // a negative int16 length, read as unsigned, is always past the block
       if (kl > 0x7fff || p + kl > mapEnd) throw new FrameDecodeError(`string length exceed limit:${(kl << 16) >> 16}`);
-      const key = kl === 0 ? '' : ascii ? cachedKey(buf, p, p + kl) : buf.toString('utf8', p, p + kl);
+      const key = kl === 0 ? '' : ascii ? internName(buf, p, p + kl) : buf.toString('utf8', p, p + kl);
       p += kl;
       if (p + 4 > mapEnd) throw new FrameDecodeError('extFields entry truncated (value length)');
       const vl = buf.readInt32BE(p); p += 4;

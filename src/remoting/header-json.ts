@@ -10,6 +10,7 @@ import { RemotingCommand, SerializeType } from './command.js';
 import { FrameDecodeError } from './errors.js';
 import { parseLanguage } from './language.js';
 import { headerToBuffer } from './header-writer.js';
+import { internName, nameSlot, NAME_SLOTS } from './name-cache.js';
 
 /** Characters fastjson escapes; most header strings have none, and one native test settles that. */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f]/;
@@ -422,13 +423,7 @@ function nameAt(b: Buffer, from: number, n: number, name: string): boolean {
   return true;
 }
 
-/**
- * extFields names seen before, by a hash of length and end bytes: a name that matches its slot is reused
- * instead of cut out of the text again and looked up in V8's string table as a fresh property key.
- */
-const KEY_CACHE: Array<string | undefined> = new Array(512).fill(undefined);
-
-/** Which VALUE_CACHE slot the name readKey just read owns (its character, or 128 + its KEY_CACHE slot); -1: none. */
+/** Which VALUE_CACHE slot the name readKey just read owns (its character, or 128 + its name slot); -1: none. */
 let keyId = -1;
 
 /** Like readStr for an extFields name: the value in strValue, the position after it, or -1. */
@@ -447,24 +442,8 @@ function readKey(b: Buffer, i: number, n: number): number {
     if (end >= 0 && strValue.length === 1) keyId = strValue.charCodeAt(0);
     return end;
   }
-  const slot = (len * 31 + b[from]! * 7 + b[to - 1]!) & 511;
-  const cached = KEY_CACHE[slot];
-  if (cached !== undefined && cached.length === len) {
-    let k = 0;
-    while (k < len && cached.charCodeAt(k) === b[from + k]) k++;
-    if (k === len) {
-      strValue = cached;
-      keyId = 128 + slot;
-      return to + 1;
-    }
-  }
-  if (len > 64) {
-    strValue = text.slice(from - textBase, to - textBase);
-    return to + 1;
-  }
-  // a string of its own, not a slice of this header's text: the cache must not keep whole headers alive
-  strValue = KEY_CACHE[slot] = b.toString('latin1', from, to);
-  keyId = 128 + slot;
+  strValue = internName(b, from, to);
+  keyId = nameSlot >= 0 ? 128 + nameSlot : -1;
   return to + 1;
 }
 
@@ -473,7 +452,7 @@ function readKey(b: Buffer, i: number, n: number): number {
  * topic, flags): a value equal to its slot's is the same string again, not a new slice — and later lookups
  * keyed by it (the topic's tables) compare one pointer instead of its characters.
  */
-const VALUE_CACHE: Array<string | undefined> = new Array(128 + 512).fill(undefined);
+const VALUE_CACHE: Array<string | undefined> = new Array(128 + NAME_SLOTS).fill(undefined);
 const VALUE_CACHE_MAX = 48;
 
 /** Reads the value whose quote is at `i` for the name in slot `id` (or -1) into strValue; position after, or -1. */
