@@ -8,6 +8,7 @@ import { Checkpoint } from './checkpoint.js';
 import { CleanupService, type CleanupRound } from './cleanup.js';
 import { CommitLog, PendingPut, PendingRecord } from './commitlog/commitlog.js';
 import { BlockReserver } from './commitlog/block-reserver.js';
+import { PageWarmer } from './commitlog/page-warmer.js';
 import { Dispatcher, DEFAULT_DELAY_LEVELS } from './dispatcher.js';
 import { ensureDir } from './file-util.js';
 import { FlushService } from './flush.js';
@@ -89,6 +90,7 @@ export class MessageStore {
     if (!this.syncFlush) {
       const reserver = new BlockReserver();
       this.cl.reserver = reserver;
+      this.cl.warmer = new PageWarmer();
       this.disp.segmentCreated = (seg) => reserver.whole(seg);
       if (this.index) this.index.reserver = reserver;
     }
@@ -570,6 +572,7 @@ export class MessageStore {
     this.cleaner.stop();
     await this.flusher.stop();
     this.cl.reserver?.close();
+    this.cl.warmer?.close();
     this.cl.close();
     this.disp.close();
     this.index?.close();

@@ -1,8 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
-/** Block size of the read-ahead (dd bs): fewer, larger reads than 4 KB pages. */
-const READ_BLOCK = 64 * 1024;
-
 /** A file whose blocks are reserved up to allocatedPosition (a commitlog or consume-queue segment, an index file). */
 export interface Reservable {
   readonly file: string;
@@ -22,19 +19,13 @@ export interface Reservable {
  * less CPU. SYNC_FLUSH zero-fills the commitlog ahead instead (CommitLog.preallocate): there every group
  * commit's fdatasync would otherwise also convert reserved extents.
  *
- * Each reserved range is then read once (`dd` to /dev/null), which puts it in the page cache as zeroed pages —
- * what Apache's warmMapedFileEnable does for its mapped files by touching every page. Reading reserved
- * (unwritten) blocks costs no disk I/O; the write that follows copies into a cached page instead of the
- * kernel allocating one inside `write()`. Measured on this project's VM: after ~2 GB written, allocating
- * fresh page-cache pages made the broker's writes 7× dearer (0.7 → 5 µs per KB, ~200 ms of every second
- * of event loop at 30 MB/s); with the range read ahead by the helper, on the other core, writes stayed at
- * 0.5–0.6 µs per KB past 3.5 GB.
+ * The commitlog's reserved blocks are then read into the page cache just ahead of the writes by PageWarmer,
+ * on a thread of its own.
  *
  * The tool runs from one long-lived `sh` fed through a pipe: forking the broker itself (a large, busy
  * process) for every window blocked its event loop for ~2 ms each time. Only a window of the commitlog is
  * reserved, not the whole 1 GB file, so a store's disk use stays near its data. Best effort: without sh or
- * the tool, on a filesystem that cannot, or on a full disk, writes go to holes as before; without dd the
- * ranges are reserved but not read ahead.
+ * the tool, on a filesystem that cannot, or on a full disk, writes go to holes as before.
  */
 export class BlockReserver {
   private helper: ChildProcess | null = null;
@@ -44,11 +35,8 @@ export class BlockReserver {
   /** Requests written to the helper, answered in order. */
   private readonly inFlight: { seg: Reservable; to: number }[] = [];
   private static readonly MAX_IN_FLIGHT = 64;
-  // one request per line: "<offset> <length> <first 64 KB block> <blocks> <path>"; fallocate's exit status per
-  // line back, once the reserved range has been read into the page cache (blocks 0: not read). The read runs
-  // at the lowest priority: on a busy machine it must not take a core from the broker it works for.
-  private static readonly SCRIPT = 'while read -r o l b n f; do fallocate -o "$o" -l "$l" -- "$f" 2>/dev/null; s=$?; ' +
-    'if [ "$s" = 0 ] && [ "$n" != 0 ]; then nice -n 19 dd if="$f" of=/dev/null bs=65536 skip="$b" count="$n" 2>/dev/null; fi; echo $s; done';
+  // one request per line: "<offset> <length> <path>"; fallocate's exit status per line back
+  private static readonly SCRIPT = 'while read -r o l f; do fallocate -o "$o" -l "$l" -- "$f" 2>/dev/null; echo $?; done';
 
   constructor(private readonly window = 64 * 1024 * 1024) {}
 
@@ -57,7 +45,7 @@ export class BlockReserver {
     if (this.disabled || seg.fileSize < window) return;
     if (seg.allocatedPosition >= seg.fileSize || seg.allocatedPosition - pos >= window / 2) return;
     if (this.inFlight.some((r) => r.seg === seg)) return;
-    const from = Math.max(seg.allocatedPosition, pos - (pos % READ_BLOCK));
+    const from = Math.max(seg.allocatedPosition, pos - (pos % 4096));
     this.request(seg, from, Math.min(seg.fileSize, from + window));
   }
 
@@ -81,10 +69,7 @@ export class BlockReserver {
     const h = this.helper ?? this.startHelper();
     if (!h?.stdin?.writable) return;
     this.inFlight.push({ seg, to });
-    // the part of the range in whole 64 KB blocks is read ahead (windows start on such a block in practice)
-    const first = Math.ceil(from / READ_BLOCK);
-    const blocks = Math.max(0, Math.floor(to / READ_BLOCK) - first);
-    h.stdin.write(`${from} ${to - from} ${first} ${blocks} ${seg.file}\n`);
+    h.stdin.write(`${from} ${to - from} ${seg.file}\n`);
   }
 
   private startHelper(): ChildProcess | null {

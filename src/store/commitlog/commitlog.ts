@@ -6,6 +6,7 @@ import { ensureDir } from '../file-util.js';
 import type { AppendMessageResult, PutMessageResult, PutMessageStatus } from '../types.js';
 import type { Segment } from './segment.js';
 import type { BlockReserver } from './block-reserver.js';
+import type { PageWarmer } from './page-warmer.js';
 import { SegmentQueue } from './segment-queue.js';
 import { hex16 } from '../../common/bytes.js';
 
@@ -157,6 +158,8 @@ export class CommitLog {
   preallocate = false;
   /** ASYNC_FLUSH: blocks reserved a window ahead of the writes (see BlockReserver). */
   reserver: BlockReserver | null = null;
+  /** ASYNC_FLUSH: reserved blocks read into the page cache just ahead of the writes (see PageWarmer). */
+  warmer: PageWarmer | null = null;
   private static readonly PREALLOC_CHUNK = 4 * 1024 * 1024;
   private static zeros: Buffer | null = null;
 
@@ -303,7 +306,10 @@ export class CommitLog {
     if (this.preallocate) this.allocateAhead();
     else if (this.reserver) {
       const last = this.q.last();
-      if (last) this.reserver.ahead(last, pos - last.fileFromOffset);
+      if (last) {
+        this.reserver.ahead(last, pos - last.fileFromOffset);
+        this.warmer?.ahead(last, pos - last.fileFromOffset);
+      }
     }
     if (out.dispatch.length) this.lastStoreTimestamp = now;
     return out;

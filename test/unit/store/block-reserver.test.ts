@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BlockReserver } from '../../../src/store/commitlog/block-reserver.js';
+import { PageWarmer, WarmPlan } from '../../../src/store/commitlog/page-warmer.js';
 import { Segment } from '../../../src/store/commitlog/segment.js';
 import { ConsumeQueue, CQ_UNIT_SIZE } from '../../../src/store/consumequeue/consume-queue.js';
 import { IndexService } from '../../../src/store/index/index-service.js';
@@ -37,8 +38,8 @@ async function until(cond: () => boolean, ms = 10_000): Promise<void> {
 
 const onPath = (tool: string) => (process.env.PATH ?? '').split(':').some((d) => fs.existsSync(path.join(d, tool)));
 const fallocateAvailable = process.platform === 'linux' && onPath('fallocate');
-/** fincore (util-linux) tells how much of a file is in the page cache; dd does the read-ahead. */
-const readAheadVisible = fallocateAvailable && onPath('dd') && onPath('fincore');
+/** fincore (util-linux) tells how much of a file is in the page cache. */
+const cacheVisible = fallocateAvailable && onPath('fincore');
 const cachedBytes = (file: string) => Number(execFileSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', file], { encoding: 'utf8' }).trim());
 
 describe('BlockReserver', () => {
@@ -67,26 +68,6 @@ describe('BlockReserver', () => {
     await until(() => s.allocatedPosition > 2 * window);
     expect(s.read(100, data.length).equals(data)).toBe(true);
     expect(s.read(200, 16).equals(Buffer.alloc(16))).toBe(true);
-  });
-
-  it.runIf(readAheadVisible)('reads each reserved window into the page cache before the writes reach it', async () => {
-    const window = 4 * 1024 * 1024;
-    const s = segment(4 * window);
-    expect(cachedBytes(s.file)).toBe(0);
-    const r = new BlockReserver(window);
-    reservers.push(r);
-    r.ahead(s, 0);
-    await until(() => s.allocatedPosition > 0);
-    // the answer comes after the read: the whole window is cached (kernel readahead may add a little beyond it)
-    expect(cachedBytes(s.file)).toBeGreaterThanOrEqual(window);
-    r.ahead(s, window - 4096);
-    await until(() => s.allocatedPosition > window);
-    expect(cachedBytes(s.file)).toBeGreaterThanOrEqual(2 * window);
-    // reading reserved blocks put zeros in the cache, not anything else: data written later reads back
-    const data = Buffer.from('after the read-ahead');
-    s.write([data], window + 10);
-    expect(s.read(window + 10, data.length).equals(data)).toBe(true);
-    expect(s.read(window + 10 + data.length, 8).equals(Buffer.alloc(8))).toBe(true);
   });
 
   it.runIf(fallocateAvailable)('reserves a new consume-queue-sized segment whole; small ones are left sparse', async () => {
@@ -158,6 +139,93 @@ describe('BlockReserver', () => {
     } finally {
       process.env.PATH = saved;
     }
+  });
+});
+
+describe('PageWarmer', () => {
+  const MB = 1024 * 1024;
+
+  it.runIf(cacheVisible)('keeps the reserved range just ahead of the writer in the page cache, from its own thread, without kernel readahead', async () => {
+    const s = segment(64 * MB);
+    const r = new BlockReserver(32 * MB);
+    reservers.push(r);
+    r.ahead(s, 0);
+    await until(() => s.allocatedPosition > 0);
+    expect(cachedBytes(s.file)).toBe(0); // reserving reads nothing
+    const w = new PageWarmer(4 * MB, MB, 256 * 1024);
+    try {
+      w.ahead(s, 0);
+      await until(() => w.reads >= 16); // 4 blocks of 1 MB, 4 reads each (the first one a page short)
+      await new Promise((res) => setTimeout(res, 100));
+      expect(w.reads).toBe(16);
+      // exactly the distance but the first page of each block, not the 32 MB reserved: read backwards, the
+      // chunks set off no sequential readahead (which reads up to the disk's read_ahead_kb in one go)
+      expect(cachedBytes(s.file)).toBe(4 * MB - 4 * 4096);
+      // the writer moves 100 KB: less than a block, nothing read; far ahead: from there on
+      w.ahead(s, 100 * 1024);
+      await new Promise((res) => setTimeout(res, 100));
+      expect(w.reads).toBe(16);
+      w.ahead(s, 10 * MB);
+      await until(() => w.reads >= 32);
+      expect(cachedBytes(s.file)).toBe(8 * MB - 8 * 4096); // 0–4 MB and now 10–14 MB
+      // what it read are the reserved zeros: data written before and after reads back as written
+      const data = Buffer.from('after the read-ahead');
+      s.write([data], 10 * MB + 10);
+      expect(s.read(10 * MB + 10, data.length).equals(data)).toBe(true);
+      expect(s.read(10 * MB + 10 + data.length, 8).equals(Buffer.alloc(8))).toBe(true);
+      // the thread reads at the lowest priority: only its own thread, not this one
+      const nice = (tid: string) => Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+      const tids = fs.readdirSync('/proc/self/task');
+      expect(tids.filter((t) => nice(t) === 19)).toHaveLength(1);
+      expect(nice(String(process.pid))).toBe(0);
+    } finally {
+      w.close();
+    }
+    // closed: the thread ends, later appends do nothing
+    await until(() => fs.readdirSync('/proc/self/task').every((t) => Number(fs.readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]) !== 19));
+    const n = w.reads;
+    w.ahead(s, 20 * MB);
+    await new Promise((res) => setTimeout(res, 100));
+    expect(w.reads).toBe(n);
+  });
+
+  describe('WarmPlan (what the thread reads next)', () => {
+    const reads = (p: WarmPlan) => {
+      const out: [number, number][] = [];
+      for (let len = p.next(); len > 0; len = p.next()) out.push([p.from, len]);
+      return out;
+    };
+
+    it('reads only reserved blocks, each block backwards leaving its first page, whole blocks within the distance', () => {
+      const p = new WarmPlan(4 * MB, 2 * MB, MB);
+      p.update(3, 8 * MB, 0, 0);
+      expect(reads(p)).toEqual([]); // nothing reserved yet
+      p.update(3, 8 * MB, 2 * MB, 0);
+      expect(reads(p)).toEqual([[MB, MB], [4096, MB - 4096]]);
+      p.update(3, 8 * MB, 8 * MB, 100);
+      // 2–4 MB is a whole block within 4 MB of the writer; 4–6 MB is not, yet
+      expect(reads(p)).toEqual([[3 * MB, MB], [2 * MB + 4096, MB - 4096]]);
+      p.update(3, 8 * MB, 8 * MB, 5 * MB + 5);
+      // the writer passed what was read: on from the next page boundary, never behind it
+      const start = 5 * MB + 4096;
+      // and where the reserved end comes before the distance, the part block up to it too
+      expect(reads(p)).toEqual([[start + MB, MB], [start + 4096, MB - 4096], [start + 2 * MB + 4096, MB - 8192]]);
+      p.update(3, 8 * MB, 8 * MB, 6 * MB);
+      expect(reads(p)).toEqual([]);
+    });
+
+    it('starts over in a new segment and leaves a descriptor alone once a read of it failed', () => {
+      const p = new WarmPlan(4 * MB, 2 * MB, MB);
+      p.update(3, 8 * MB, 8 * MB, 7 * MB);
+      expect(reads(p)).toEqual([[7 * MB + 4096, MB - 4096]]); // up to the segment's end
+      p.update(4, 8 * MB, 8 * MB, 0);
+      expect(reads(p)).toEqual([[MB, MB], [4096, MB - 4096], [3 * MB, MB], [2 * MB + 4096, MB - 4096]]);
+      p.update(5, 8 * MB, 8 * MB, 0);
+      p.failed(5);
+      expect(reads(p)).toEqual([]);
+      p.update(6, 8 * MB, 8 * MB, 0);
+      expect(reads(p).length).toBe(4);
+    });
   });
 });
 
