@@ -20,7 +20,7 @@ export class WarmPlan {
   private fd = -1;
   private failedFd = -1;
   /** Everything of the segment below this is read (or behind the writer). */
-  private pos = 0;
+  pos = 0;
   private writePos = 0;
   private reserved = 0;
   /** The block being read, from `blockEnd` down to `pos` + one page; `cursor` is where the next read ends. */
@@ -94,8 +94,9 @@ const SLOT = {
   WAKE: 6, // bumped on every update; the warmer sleeps on it
   SLEEPING: 7,
   READS: 8, // reads done (tests, diagnostics)
+  WARMED: 9, // the plan's `pos` when the warmer last went to sleep
 } as const;
-const SLOTS = 9;
+const SLOTS = 10;
 
 interface WarmerData {
   shared: SharedArrayBuffer;
@@ -116,7 +117,7 @@ function warmLoop(d: WarmerData): void {
   // (0, eval): the class from its source text, in this thread's global scope
   const Plan = (0, eval)(`(${d.plan})`) as typeof WarmPlan;
   const s = new Int32Array(d.shared);
-  const { SEQ, FD, SIZE, ALLOC, WRITE, STOP, WAKE, SLEEPING, READS } = d.slots;
+  const { SEQ, FD, SIZE, ALLOC, WRITE, STOP, WAKE, SLEEPING, READS, WARMED } = d.slots;
   try {
     // this thread only: /proc/thread-self names its task id, and setpriority on a task id sets that thread's
     const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
@@ -143,6 +144,7 @@ function warmLoop(d: WarmerData): void {
     plan.update(fd, size, alloc, write);
     const len = plan.next();
     if (len === 0) {
+      Atomics.store(s, WARMED, plan.pos);
       Atomics.store(s, SLEEPING, 1);
       if (Atomics.load(s, WAKE) === seen) Atomics.wait(s, WAKE, seen, 1000);
       Atomics.store(s, SLEEPING, 0);
@@ -188,6 +190,7 @@ export class PageWarmer {
   private readonly s = new Int32Array(this.shared);
   private worker: Worker | null = null;
   private disabled = false;
+  private lastFd = -1;
 
   constructor(
     /** How far ahead of the writer pages are kept: ~0.3 s of writes at 50 MB/s. */
@@ -206,7 +209,7 @@ export class PageWarmer {
     // whose segments are too small to be reserved (tests), does not carry the thread
     if (!this.worker && (seg.allocatedPosition <= writePos || !this.start())) return;
     const s = this.s;
-    const { SEQ, FD, SIZE, ALLOC, WRITE, WAKE, SLEEPING } = SLOT;
+    const { SEQ, FD, SIZE, ALLOC, WRITE, WAKE, SLEEPING, WARMED } = SLOT;
     Atomics.add(s, SEQ, 1);
     Atomics.store(s, FD, seg.fd);
     Atomics.store(s, SIZE, Math.min(seg.fileSize, 0x7fffffff));
@@ -214,7 +217,17 @@ export class PageWarmer {
     Atomics.store(s, WRITE, Math.min(writePos, 0x7fffffff));
     Atomics.add(s, SEQ, 1);
     Atomics.add(s, WAKE, 1);
-    if (Atomics.load(s, SLEEPING) === 1) Atomics.notify(s, WAKE, 1);
+    // Wake the thread only when it has a block to read: a wake-up per append (every millisecond at 28k sends/s)
+    // would cost a context switch — on a VM, often waking an idle vCPU — for nothing.
+    if (Atomics.load(s, SLEEPING) === 1) {
+      const reserved = Math.min(seg.allocatedPosition, seg.fileSize);
+      const limit = Math.min(reserved, writePos + this.distance);
+      const room = limit - Atomics.load(s, WARMED);
+      if (seg.fd !== this.lastFd || writePos > Atomics.load(s, WARMED) || room >= this.block || (limit === reserved && room > WarmPlan.PAGE)) {
+        Atomics.notify(s, WAKE, 1);
+      }
+    }
+    this.lastFd = seg.fd;
   }
 
   /** Reads done so far. */
