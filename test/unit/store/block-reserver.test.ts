@@ -152,6 +152,15 @@ describe('PageWarmer', () => {
     r.ahead(s, 0);
     await until(() => s.allocatedPosition > 0);
     expect(cachedBytes(s.file)).toBe(0); // reserving reads nothing
+    const nice = (tid: string) => {
+      try {
+        return Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+      } catch {
+        return 0; // the thread ended meanwhile
+      }
+    };
+    const lowest = () => fs.readdirSync('/proc/self/task').filter((t) => nice(t) === 19).length;
+    const before = lowest();
     const w = new PageWarmer(4 * MB, MB, 256 * 1024);
     try {
       w.ahead(s, 0);
@@ -174,15 +183,13 @@ describe('PageWarmer', () => {
       expect(s.read(10 * MB + 10, data.length).equals(data)).toBe(true);
       expect(s.read(10 * MB + 10 + data.length, 8).equals(Buffer.alloc(8))).toBe(true);
       // the thread reads at the lowest priority: only its own thread, not this one
-      const nice = (tid: string) => Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
-      const tids = fs.readdirSync('/proc/self/task');
-      expect(tids.filter((t) => nice(t) === 19)).toHaveLength(1);
+      expect(lowest()).toBe(before + 1);
       expect(nice(String(process.pid))).toBe(0);
     } finally {
       w.close();
     }
     // closed: the thread ends, later appends do nothing
-    await until(() => fs.readdirSync('/proc/self/task').every((t) => Number(fs.readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]) !== 19));
+    await until(() => lowest() === before);
     const n = w.reads;
     w.ahead(s, 20 * MB);
     await new Promise((res) => setTimeout(res, 100));
