@@ -37,6 +37,7 @@ export class WarmPlan {
   update(fd: number, fileSize: number, allocatedPosition: number, writePos: number): void {
     if (fd !== this.fd) {
       this.fd = fd;
+      this.failedFd = -1;
       this.pos = 0;
       this.cursor = -1;
     }
@@ -50,7 +51,7 @@ export class WarmPlan {
     }
   }
 
-  /** A read of this descriptor failed (closed meanwhile: shutdown, deleted by cleanup): nothing more from it. */
+  /** A read of this descriptor failed (closed meanwhile: shutdown): nothing more from it until the writer moves on. */
   failed(fd: number): void {
     this.failedFd = fd;
   }

@@ -232,6 +232,8 @@ describe('PageWarmer', () => {
       expect(reads(p)).toEqual([]);
       p.update(6, 8 * MB, 8 * MB, 0);
       expect(reads(p).length).toBe(4);
+      p.update(5, 8 * MB, 8 * MB, 0); // the number again: another segment now, read again
+      expect(reads(p).length).toBe(4);
     });
   });
 });
