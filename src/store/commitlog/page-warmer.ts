@@ -51,6 +51,17 @@ export class WarmPlan {
     }
   }
 
+  /**
+   * Whether a read is due: a whole block of room between `pos` and the writer's distance, or, where the
+   * reserved end comes first, more than a page up to it. Shared by the thread's plan and the broker's side,
+   * which wakes the thread only then.
+   */
+  static due(pos: number, reserved: number, writePos: number, distance: number, block: number): boolean {
+    const limit = Math.min(reserved, writePos + distance);
+    // whole blocks only while the writer's distance is the limit: every append moves it by a few KB
+    return limit < reserved ? limit - pos >= block : limit - pos > WarmPlan.PAGE;
+  }
+
   /** A read of this descriptor failed (closed meanwhile: shutdown): nothing more from it until the writer moves on. */
   failed(fd: number): void {
     this.failedFd = fd;
@@ -61,14 +72,8 @@ export class WarmPlan {
     if (this.fd < 0 || this.fd === this.failedFd) return 0;
     const page = WarmPlan.PAGE;
     if (this.cursor < 0) {
-      const limit = Math.min(this.reserved, this.writePos + this.distance);
-      // whole blocks only while the writer's distance is the limit: every append moves it by a few KB
-      if (this.pos >= limit || (limit < this.reserved && limit - this.pos < this.block)) return 0;
-      this.blockEnd = Math.min(this.pos + this.block, limit);
-      if (this.blockEnd - this.pos <= page) {
-        this.pos = this.blockEnd;
-        return 0;
-      }
+      if (!WarmPlan.due(this.pos, this.reserved, this.writePos, this.distance, this.block)) return 0;
+      this.blockEnd = Math.min(this.pos + this.block, this.reserved, this.writePos + this.distance);
       this.cursor = this.blockEnd;
     }
     const floor = this.pos + page;
@@ -181,10 +186,10 @@ function warmLoop(d: WarmerData): void {
  *   the kernel treats a read as part of a sequential stream, and reads ahead, when the pages just before it
  *   are cached; with that page missing each read is a "random" one, and only the pages asked for are read
  *   (~0.25 ms for 64 KB: a thread that wakes waits at most that long for the core).
- * - The thread runs at nice 19: while the broker and its clients keep every core busy it mostly waits (the
- *   writes then allocate their own pages, as without it).
- * Under ASYNC_FLUSH only (with the BlockReserver). Best effort: without worker threads or on a read error it
- * stops, and writes allocate their pages as before.
+ * - The thread runs SCHED_IDLE (nice 19 without `chrt`): while the broker and its clients keep every core busy
+ *   it mostly waits (the writes then allocate their own pages, as without it).
+ * Under ASYNC_FLUSH only (with the BlockReserver). Best effort: without worker threads the writes allocate
+ * their pages as before; after a read error the thread leaves that segment alone.
  */
 export class PageWarmer {
   private readonly shared = new SharedArrayBuffer(SLOTS * 4);
@@ -221,10 +226,9 @@ export class PageWarmer {
     // Wake the thread only when it has a block to read: a wake-up per append (every millisecond at 28k sends/s)
     // would cost a context switch — on a VM, often waking an idle vCPU — for nothing.
     if (Atomics.load(s, SLEEPING) === 1) {
-      const reserved = Math.min(seg.allocatedPosition, seg.fileSize);
-      const limit = Math.min(reserved, writePos + this.distance);
-      const room = limit - Atomics.load(s, WARMED);
-      if (seg.fd !== this.lastFd || writePos > Atomics.load(s, WARMED) || room >= this.block || (limit === reserved && room > WarmPlan.PAGE)) {
+      const warmed = Atomics.load(s, WARMED);
+      if (seg.fd !== this.lastFd || writePos > warmed ||
+        WarmPlan.due(warmed, Math.min(seg.allocatedPosition, seg.fileSize), writePos, this.distance, this.block)) {
         Atomics.notify(s, WAKE, 1);
       }
     }
