@@ -35,8 +35,12 @@ export class BlockReserver {
   /** Requests written to the helper, answered in order. */
   private readonly inFlight: { seg: Reservable; to: number }[] = [];
   private static readonly MAX_IN_FLIGHT = 64;
-  // one request per line: "<offset> <length> <path>"; fallocate's exit status per line back
-  private static readonly SCRIPT = 'while read -r o l f; do fallocate -o "$o" -l "$l" -- "$f" 2>/dev/null; echo $?; done';
+  // One request per line: "<offset> <length> <path>"; fallocate's exit status per line back. The file is opened
+  // by the shell without O_CREAT and handed over as /dev/fd/3: `fallocate <path>` creates a missing file, so a
+  // request still queued when its segment was deleted (expired, truncated, a store removed after shutdown)
+  // brought back an empty file of the segment's size.
+  private static readonly SCRIPT =
+    'while read -r o l f; do fallocate -o "$o" -l "$l" -- /dev/fd/3 3<"$f" 2>/dev/null; echo $?; done';
 
   constructor(private readonly window = 64 * 1024 * 1024) {}
 

@@ -93,6 +93,21 @@ describe('BlockReserver', () => {
     for (const s of many) expect(allocatedBytes(s.file)).toBeGreaterThanOrEqual(s.fileSize);
   });
 
+  it.runIf(fallocateAvailable)('a segment deleted before its request runs is not brought back; later requests still run', async () => {
+    const r = new BlockReserver();
+    reservers.push(r);
+    const gone = segment(2 * 1024 * 1024);
+    const kept = segment(2 * 1024 * 1024);
+    fs.rmSync(gone.file); // as cleanup or a store removal does while a request is queued
+    r.whole(gone);
+    r.whole(kept);
+    // answered in order: once the second is done, the first has run
+    await until(() => kept.allocatedPosition === kept.fileSize);
+    expect(fs.existsSync(gone.file)).toBe(false);
+    expect(fs.readdirSync(path.dirname(gone.file))).toEqual([]);
+    expect(allocatedBytes(kept.file)).toBeGreaterThanOrEqual(kept.fileSize);
+  });
+
   it.runIf(fallocateAvailable)('reserves an index file\'s entries ahead of the entry writes, not its slot table', async () => {
     const dir = tmpStoreDir('reserve-index');
     dirs.push(dir);
