@@ -159,6 +159,16 @@ describe('BlockReserver', () => {
 
 describe('PageWarmer', () => {
   const MB = 1024 * 1024;
+  /**
+   * What the warmer read is cached, and nothing more. Never above `read`: readahead would add megabytes. A few
+   * pages below it are allowed: the kernel may reclaim page cache at any moment (this project's CI VM runs
+   * DAMON pageout), which once left 2 of 1,020 pages out.
+   */
+  const expectCached = (file: string, read: number) => {
+    const cached = cachedBytes(file);
+    expect(cached).toBeLessThanOrEqual(read);
+    expect(cached).toBeGreaterThanOrEqual(read - 64 * 4096);
+  };
 
   it.runIf(cacheVisible)('keeps the reserved range just ahead of the writer in the page cache, from its own thread, without kernel readahead', async () => {
     const s = segment(64 * MB);
@@ -182,16 +192,16 @@ describe('PageWarmer', () => {
       await until(() => w.reads >= 16); // 4 blocks of 1 MB, 4 reads each (the first one a page short)
       await new Promise((res) => setTimeout(res, 100));
       expect(w.reads).toBe(16);
-      // exactly the distance but the first page of each block, not the 32 MB reserved: read backwards, the
-      // chunks set off no sequential readahead (which reads up to the disk's read_ahead_kb in one go)
-      expect(cachedBytes(s.file)).toBe(4 * MB - 4 * 4096);
+      // the distance but the first page of each block, not the 32 MB reserved: read backwards, the chunks set
+      // off no sequential readahead (which reads up to the disk's read_ahead_kb in one go)
+      expectCached(s.file, 4 * MB - 4 * 4096);
       // the writer moves 100 KB: less than a block, nothing read; far ahead: from there on
       w.ahead(s, 100 * 1024);
       await new Promise((res) => setTimeout(res, 100));
       expect(w.reads).toBe(16);
       w.ahead(s, 10 * MB);
       await until(() => w.reads >= 32);
-      expect(cachedBytes(s.file)).toBe(8 * MB - 8 * 4096); // 0–4 MB and now 10–14 MB
+      expectCached(s.file, 8 * MB - 8 * 4096); // 0–4 MB and now 10–14 MB
       // what it read are the reserved zeros: data written before and after reads back as written
       const data = Buffer.from('after the read-ahead');
       s.write([data], 10 * MB + 10);
