@@ -60,7 +60,7 @@ export class BlockReserver {
     this.request(seg, 0, seg.fileSize);
   }
 
-  /** Ends the helper (store shutdown); pending requests are dropped. */
+  /** Ends the helper (store shutdown): lines it already has still run, on files that exist; their answers are ignored. */
   close(): void {
     this.disabled = true;
     this.inFlight.length = 0;
