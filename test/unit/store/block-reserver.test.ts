@@ -7,7 +7,8 @@ import { PageWarmer, WarmPlan } from '../../../src/store/commitlog/page-warmer.j
 import { Segment } from '../../../src/store/commitlog/segment.js';
 import { ConsumeQueue, CQ_UNIT_SIZE } from '../../../src/store/consumequeue/consume-queue.js';
 import { IndexService } from '../../../src/store/index/index-service.js';
-import { rmDir, tmpStoreDir } from './helpers.js';
+import { MessageStore } from '../../../src/store/message-store.js';
+import { msg, rmDir, tmpStoreDir } from './helpers.js';
 
 const dirs: string[] = [];
 const segs: Segment[] = [];
@@ -219,6 +220,30 @@ describe('PageWarmer', () => {
     w.ahead(s, 20 * MB);
     await new Promise((res) => setTimeout(res, 100));
     expect(w.reads).toBe(n);
+  });
+
+  it.runIf(cacheVisible)('an ASYNC_FLUSH store keeps its commitlog warm ahead of its appends', async () => {
+    const dir = tmpStoreDir('warm-store');
+    dirs.push(dir);
+    // a segment of at least the reserver's 64 MB window, or nothing is reserved (nor read)
+    const store = await MessageStore.open({ storePathRootDir: dir, mappedFileSizeCommitLog: 128 * MB });
+    try {
+      const file = path.join(dir, 'commitlog', '00000000000000000000');
+      expect((await store.putMessage(msg('WarmT', 0, Buffer.alloc(1024, 1)))).status).toBe('PUT_OK');
+      // the first append has the window reserved; the warmer starts with an append that finds it reserved
+      await until(() => allocatedBytes(file) >= 64 * MB);
+      expect(cachedBytes(file)).toBeLessThanOrEqual(8192); // nothing read ahead yet
+      expect((await store.putMessage(msg('WarmT', 0, Buffer.alloc(1024, 2)))).status).toBe('PUT_OK');
+      // the whole 2 MB blocks within the warmer's 16 MB distance (seven: the first starts a page after the
+      // writer's), each but its first page, and the written page; never the 64 MB reserved
+      await until(() => cachedBytes(file) >= 12 * MB);
+      await new Promise((res) => setTimeout(res, 100));
+      const cached = cachedBytes(file);
+      expect(cached).toBeLessThanOrEqual(16 * MB);
+      expect(cached).toBeGreaterThanOrEqual(7 * (2 * MB - 4096) - 64 * 4096);
+    } finally {
+      await store.shutdown();
+    }
   });
 
   describe('WarmPlan (what the thread reads next)', () => {
