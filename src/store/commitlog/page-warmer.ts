@@ -157,6 +157,8 @@ function warmLoop(d: WarmerData): void {
       continue;
     }
     try {
+      // A positioned read (pread): should the segment have been closed meanwhile and its number reused, a
+      // socket or pipe refuses it (ESPIPE) instead of losing bytes to it, and another file is only read.
       fs.readSync(fd, buf, 0, len, plan.from);
       Atomics.add(s, READS, 1);
     } catch {
