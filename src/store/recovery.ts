@@ -52,6 +52,10 @@ export function recover(cl: CommitLog, disp: Dispatcher, cp: Checkpoint, abnorma
     }
   }
   report.startOffset = segs[start].fileFromOffset;
+  // What to re-dispatch (storage.md §10): after a crash, every scanned record (units already present are skipped);
+  // after a clean shutdown, only records beyond the newest one a consume queue holds. Re-dispatching more would
+  // bring back the queues of a topic deleted before the shutdown.
+  const dispatchFrom = abnormal ? report.startOffset : Math.max(report.startOffset, maxPhyOffsetInCQ(disp));
   let end = segs[start].fileFromOffset;
   let sinceCommit = 0;
   const dispatchOne = (phy: number, m: { topic: string; queueId: number; queueOffset: number; size: number; sysFlag: number;
@@ -66,7 +70,7 @@ export function recover(cl: CommitLog, disp: Dispatcher, cp: Checkpoint, abnorma
     for (const it of scanSegment(seg, checkCRC)) {
       if (it.kind === 'record') {
         report.recordsScanned++;
-        dispatchOne(it.phy, it.meta);
+        if (it.phy >= dispatchFrom) dispatchOne(it.phy, it.meta);
         end = it.phy + it.meta.size;
         cl.lastStoreTimestamp = it.meta.storeTimestamp;
       } else if (it.kind === 'blank' || it.kind === 'end') {
@@ -93,7 +97,8 @@ export function recover(cl: CommitLog, disp: Dispatcher, cp: Checkpoint, abnorma
   if (idx) {
     idx.truncateBeyond(end);
     const from = Math.max(idx.endPhyOffset(), cl.minOffset());
-    if (from < report.startOffset) reindex(cl, disp, from, report.startOffset);
+    const indexedFrom = Math.min(dispatchFrom, end);
+    if (from < indexedFrom) reindex(cl, disp, from, indexedFrom);
   }
   // Queue offset table and min offsets from the consume queues.
   cl.topicQueueTable.clear();
@@ -103,6 +108,13 @@ export function recover(cl: CommitLog, disp: Dispatcher, cp: Checkpoint, abnorma
     cq.correctMinOffset(minPhy);
   }
   return report;
+}
+
+/** End (offset + size) of the newest record any consume queue holds; -1 when they are all empty. */
+function maxPhyOffsetInCQ(disp: Dispatcher): number {
+  let max = -1;
+  for (const cq of disp.cqs.values()) if (cq.maxPhysicOffset > max) max = cq.maxPhysicOffset;
+  return max;
 }
 
 /** Index-only pass over [from, to): records the index lost when its newest file was dropped. */

@@ -88,7 +88,9 @@ export class ConsumeQueue {
 
   /** Writes queued units (split at segment boundaries). */
   commit(): void {
-    if (this.pendingLen === 0) return;
+    // A destroyed queue (topic deleted, queue expired) must not write: its segment queue would re-create the
+    // directory the delete just removed, and recovery would bring the deleted topic's queue back.
+    if (this.pendingLen === 0 || this.destroyed) return;
     let pos = this.pendingFrom;
     let done = 0;
     while (done < this.pendingLen) {
@@ -248,6 +250,9 @@ export class ConsumeQueue {
 
   destroy(): void {
     this.destroyed = true;
+    // Units still waiting for the batched commit die with the queue.
+    this.pendingLen = 0;
+    this.pendingFrom = this.pendingNext = -1;
     this.q.destroyAll();
   }
 }

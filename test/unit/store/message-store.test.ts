@@ -134,3 +134,29 @@ describe('MessageStore put/get', () => {
     expect(m!.body.toString()).toBe('half');
   });
 });
+
+describe('MessageStore deleteTopics', () => {
+  it('a topic deleted before its batched queue units are written stays deleted, also after a restart', async () => {
+    const root = tmpStoreDir();
+    dirs.push(root);
+    const s = await open({}, root);
+    await s.putMessage(msg('Gone', 0, 'a'));
+    await s.putMessage(msg('Gone', 1, 'b'));
+    await s.putMessage(msg('Kept', 0, 'c'));
+    // At once: the units are still queued for the store's commit timer.
+    await s.deleteTopics(new Set(['Gone']));
+    const cqDir = path.join(root, 'consumequeue', 'Gone');
+    expect(fs.existsSync(cqDir)).toBe(false);
+    await new Promise((r) => setTimeout(r, 100)); // several commit intervals
+    expect(fs.existsSync(cqDir)).toBe(false);
+    expect(s.getQueueIds('Gone')).toEqual([]);
+    expect(s.getMaxOffsetInQueue('Kept', 0)).toBe(1);
+
+    await s.shutdown();
+    stores.splice(stores.indexOf(s), 1);
+    const again = await open({}, root);
+    expect(fs.existsSync(cqDir)).toBe(false);
+    expect(again.getQueueIds('Gone')).toEqual([]);
+    expect((await again.getMessage('G', 'Kept', 0, 0, 8)).messages.length).toBe(1);
+  });
+});
