@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { ShellHelper } from './shell-helper.js';
 
 /** A file whose blocks are reserved up to allocatedPosition (a commitlog or consume-queue segment, an index file). */
 export interface Reservable {
@@ -22,14 +22,11 @@ export interface Reservable {
  * The commitlog's reserved blocks are then read into the page cache just ahead of the writes by PageWarmer,
  * on a thread of its own.
  *
- * The tool runs from one long-lived `sh` fed through a pipe: forking the broker itself (a large, busy
- * process) for every window blocked its event loop for ~2 ms each time. Only a window of the commitlog is
+ * The tool runs from one long-lived `sh` (ShellHelper). Only a window of the commitlog is
  * reserved, not the whole 1 GB file, so a store's disk use stays near its data. Best effort: without sh or
  * the tool, on a filesystem that cannot, or on a full disk, writes go to holes as before.
  */
 export class BlockReserver {
-  private helper: ChildProcess | null = null;
-  private out = '';
   private failures = 0;
   private disabled = process.platform !== 'linux';
   /** Requests written to the helper, answered in order. */
@@ -41,6 +38,7 @@ export class BlockReserver {
   // brought back an empty file of the segment's size.
   private static readonly SCRIPT =
     'while read -r o l f; do fallocate -o "$o" -l "$l" -- /dev/fd/3 3<"$f" 2>/dev/null; echo $?; done';
+  private readonly helper = new ShellHelper(BlockReserver.SCRIPT, (status) => this.answered(status), () => this.close());
 
   constructor(private readonly window = 64 * 1024 * 1024) {}
 
@@ -64,48 +62,12 @@ export class BlockReserver {
   close(): void {
     this.disabled = true;
     this.inFlight.length = 0;
-    this.helper?.stdin?.end();
-    this.helper = null;
+    this.helper.close();
   }
 
   private request(seg: Reservable, from: number, to: number): void {
-    if (this.inFlight.length >= BlockReserver.MAX_IN_FLIGHT || /[\n\r]/.test(seg.file)) return;
-    const h = this.helper ?? this.startHelper();
-    if (!h?.stdin?.writable) return;
-    this.inFlight.push({ seg, to });
-    h.stdin.write(`${from} ${to - from} ${seg.file}\n`);
-  }
-
-  private startHelper(): ChildProcess | null {
-    let h: ChildProcess;
-    try {
-      h = spawn('sh', ['-c', BlockReserver.SCRIPT], { stdio: ['pipe', 'pipe', 'ignore'] });
-    } catch {
-      this.disabled = true;
-      return null;
-    }
-    const giveUp = () => {
-      if (this.helper === h) this.close();
-    };
-    h.on('error', giveUp);
-    h.on('exit', giveUp);
-    h.stdin!.on('error', giveUp);
-    h.stdout!.setEncoding('latin1');
-    h.stdout!.on('data', (d: string) => {
-      this.out += d;
-      let nl: number;
-      while ((nl = this.out.indexOf('\n')) >= 0) {
-        const status = this.out.slice(0, nl).trim();
-        this.out = this.out.slice(nl + 1);
-        this.answered(status);
-      }
-    });
-    // the helper never keeps the process alive; it exits when its stdin closes (this process ending too)
-    h.unref();
-    (h.stdin as unknown as { unref?: () => void }).unref?.();
-    (h.stdout as unknown as { unref?: () => void }).unref?.();
-    this.helper = h;
-    return h;
+    if (this.inFlight.length >= BlockReserver.MAX_IN_FLIGHT) return;
+    if (this.helper.send(`${from} ${to - from} ${seg.file}`)) this.inFlight.push({ seg, to });
   }
 
   private answered(status: string): void {
