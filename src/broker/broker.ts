@@ -75,6 +75,7 @@ function storeConfigOf(c: BrokerConfig): MessageStoreConfig {
     brokerRole: c.brokerRole,
     maxTransferBytesOnMessageInMemory: c.maxTransferBytesOnMessageInMemory,
     maxTransferCountOnMessageInMemory: c.maxTransferCountOnMessageInMemory,
+    commitLogCacheBehindMb: c.commitLogCacheBehindMb,
   };
 }
 
