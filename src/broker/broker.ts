@@ -75,7 +75,6 @@ function storeConfigOf(c: BrokerConfig): MessageStoreConfig {
     brokerRole: c.brokerRole,
     maxTransferBytesOnMessageInMemory: c.maxTransferBytesOnMessageInMemory,
     maxTransferCountOnMessageInMemory: c.maxTransferCountOnMessageInMemory,
-    commitLogCacheBehindMb: c.commitLogCacheBehindMb,
   };
 }
 

@@ -84,9 +84,6 @@ const SCHEMA = {
   timerMaxDelaySec: ['int', 259200],
   timerPrecisionMs: ['long', 1000],
   rocketmqHome: ['string', ''],
-  // mqctl's own (Apache leaves the page cache to the kernel): MB of flushed commitlog kept in the page cache
-  // behind the flushed offset; older pages are dropped (PageDropper). 0: off.
-  commitLogCacheBehindMb: ['int', 256],
 } as const satisfies Record<string, readonly [Kind, string | number | boolean]>;
 
 type Schema = typeof SCHEMA;

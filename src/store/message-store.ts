@@ -8,7 +8,6 @@ import { Checkpoint } from './checkpoint.js';
 import { CleanupService, type CleanupRound } from './cleanup.js';
 import { CommitLog, PendingPut, PendingRecord } from './commitlog/commitlog.js';
 import { BlockReserver } from './commitlog/block-reserver.js';
-import { PageDropper } from './commitlog/page-dropper.js';
 import { PageWarmer } from './commitlog/page-warmer.js';
 import { Dispatcher, DEFAULT_DELAY_LEVELS } from './dispatcher.js';
 import { ensureDir } from './file-util.js';
@@ -95,7 +94,6 @@ export class MessageStore {
       this.disp.segmentCreated = (seg) => reserver.whole(seg);
       if (this.index) this.index.reserver = reserver;
     }
-    if (cfg.commitLogCacheBehindMb > 0) this.cl.dropper = new PageDropper(cfg.commitLogCacheBehindMb * 1024 * 1024);
     this.cp = new Checkpoint(path.join(cfg.storePathRootDir, 'checkpoint'));
     this.flusher = new FlushService(cfg, this.cl, this.disp, this.index, this.cp);
     this.cleaner = new CleanupService(cfg, this.cl, this.disp, this.index);
@@ -575,7 +573,6 @@ export class MessageStore {
     await this.flusher.stop();
     this.cl.reserver?.close();
     this.cl.warmer?.close();
-    this.cl.dropper?.close();
     this.cl.close();
     this.disp.close();
     this.index?.close();

@@ -29,8 +29,6 @@ export interface MessageStoreConfig {
   /** Max bytes / messages returned by one getMessage (Apache's in-memory transfer limits). */
   maxTransferBytesOnMessageInMemory?: number;
   maxTransferCountOnMessageInMemory?: number;
-  /** MB of flushed commitlog left in the page cache behind the flushed offset (PageDropper); 0: the kernel's choice. */
-  commitLogCacheBehindMb?: number;
   /** Disk usage (0..1) of the store's file system; defaults to statfs. Lets tests simulate a full disk. */
   diskUsage?: (path: string) => number;
   /** Clock for store timestamps and cleanup decisions (default Date.now). */
@@ -70,7 +68,6 @@ export function resolveConfig(c: MessageStoreConfig): ResolvedConfig {
     brokerRole: c.brokerRole ?? 'ASYNC_MASTER',
     maxTransferBytesOnMessageInMemory: c.maxTransferBytesOnMessageInMemory ?? 256 * 1024,
     maxTransferCountOnMessageInMemory: c.maxTransferCountOnMessageInMemory ?? 32,
-    commitLogCacheBehindMb: c.commitLogCacheBehindMb ?? 256,
     diskUsage: c.diskUsage,
     now: c.now ?? Date.now,
   };

@@ -6,7 +6,6 @@ import { ensureDir } from '../file-util.js';
 import type { AppendMessageResult, PutMessageResult, PutMessageStatus } from '../types.js';
 import type { Segment } from './segment.js';
 import type { BlockReserver } from './block-reserver.js';
-import type { PageDropper } from './page-dropper.js';
 import type { PageWarmer } from './page-warmer.js';
 import { SegmentQueue } from './segment-queue.js';
 import { hex16 } from '../../common/bytes.js';
@@ -161,8 +160,6 @@ export class CommitLog {
   reserver: BlockReserver | null = null;
   /** ASYNC_FLUSH: reserved blocks read into the page cache just ahead of the writes (see PageWarmer). */
   warmer: PageWarmer | null = null;
-  /** Flushed pages dropped from the page cache a distance behind the flushed offset (see PageDropper). */
-  dropper: PageDropper | null = null;
   private static readonly PREALLOC_CHUNK = 4 * 1024 * 1024;
   private static zeros: Buffer | null = null;
 
@@ -365,14 +362,10 @@ export class CommitLog {
   /** Flushes segments holding [flushedOffset, writeOffset); returns the offset now durable. */
   async flush(): Promise<number> {
     const target = this.writeOffset;
-    if (target <= this.flushedOffset) {
-      this.dropper?.behind(this.q.segments, this.flushedOffset); // one that was busy at the last flush may go on
-      return this.flushedOffset;
-    }
+    if (target <= this.flushedOffset) return this.flushedOffset;
     const segs = this.q.segments.filter((s) => s.endOffset > this.flushedOffset && s.fileFromOffset < target);
     await Promise.all(segs.map((s) => s.flush()));
     if (target > this.flushedOffset) this.flushedOffset = target;
-    this.dropper?.behind(this.q.segments, this.flushedOffset);
     return this.flushedOffset;
   }
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +9,6 @@ import { ConsumeQueue, CQ_UNIT_SIZE } from '../../../src/store/consumequeue/cons
 import { IndexService } from '../../../src/store/index/index-service.js';
 import { MessageStore } from '../../../src/store/message-store.js';
 import { msg, rmDir, tmpStoreDir } from './helpers.js';
-import { allocatedBytes, cacheVisible, cachedBytes, fallocateAvailable, MB, until } from './page-cache.js';
 
 const dirs: string[] = [];
 const segs: Segment[] = [];
@@ -26,6 +26,22 @@ function segment(size: number): Segment {
   segs.push(s);
   return s;
 }
+
+const allocatedBytes = (file: string) => fs.statSync(file).blocks * 512;
+
+async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const onPath = (tool: string) => (process.env.PATH ?? '').split(':').some((d) => fs.existsSync(path.join(d, tool)));
+const fallocateAvailable = process.platform === 'linux' && onPath('fallocate');
+/** fincore (util-linux) tells how much of a file is in the page cache. */
+const cacheVisible = fallocateAvailable && onPath('fincore');
+const cachedBytes = (file: string) => Number(execFileSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', file], { encoding: 'utf8' }).trim());
 
 describe('BlockReserver', () => {
   it.runIf(fallocateAvailable)('reserves the next window of a sparse segment ahead of the write position', async () => {
@@ -143,6 +159,7 @@ describe('BlockReserver', () => {
 });
 
 describe('PageWarmer', () => {
+  const MB = 1024 * 1024;
   /**
    * What the warmer read is cached, and nothing more. Never above `read`: readahead would add megabytes. A few
    * pages below it are allowed: the kernel may reclaim page cache at any moment (this project's CI VM runs
