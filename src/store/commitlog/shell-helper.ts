@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 /**
  * A long-lived `sh -c <script>` fed one request per line through a pipe, whose script answers one line (an exit
- * status) per request, in order. For the store's util-linux / coreutils helpers (BlockReserver's `fallocate`,
- * PageDropper's `dd`): forking the broker itself (a large, busy process) for every request blocked its event loop
- * for ~2 ms each time; the helper forks instead.
+ * status) per request, in order. For the store's command-line tools (BlockReserver's util-linux `fallocate`):
+ * forking the broker itself (a large, busy process) for every request blocked its event loop for ~2 ms each time;
+ * the helper forks instead.
  *
  * It never keeps the process alive, and exits when its stdin closes (this process ending too). Once it is gone
  * (no sh, killed, closed) it stays gone: `send` answers false.
