@@ -18,7 +18,7 @@ import { Matrix } from './lib/cells.mjs';
 import {
   compareShape, firstJson, judgeConsumer, judgePair, kvLines, payloadLine, tableRows,
 } from './lib/checks.mjs';
-import { mqctl, mqctlFailure, parseJsonOutput, scalars, startOurs, startOursSplit } from './lib/ours.mjs';
+import { mqctl, mqctlFailure, parseJsonOutput, scalars, startOurs, startOursSplit, waitForRoute } from './lib/ours.mjs';
 import { killAll, run } from './lib/proc.mjs';
 
 const STRICT = process.env.COMPAT_STRICT === '1';
@@ -507,9 +507,9 @@ async function main() {
     await M.cell(`${apSection} store`, 'our broker opens a copy of the Apache store and serves its messages (Java LitePull assign)', 150_000, async (owner) => {
       if (!storeCopy) throw new Error('no copy of a clean Apache store (previous cell failed)');
       const ours = await startOursSplit(join(WORK, 'ours-on-apache-store'), storeCopy, readFileSync(join(WORK, 'apache', 'broker.conf'), 'utf8'));
-      // The broker registers its topics (read from the copied config/topics.json) with the namesrv.
-      await new Promise((r) => setTimeout(r, 1500));
       try {
+        // The broker registers its topics (read from the copied config/topics.json) with the namesrv.
+        await waitForRoute(ours.nsAddr, storeTopicRun.topic, { owner });
         const cons = await javaProgram(env, '5', 'LitePullConsumer', ['--namesrv', ours.nsAddr, '--topic', storeTopicRun.topic, '--run', storeTopicRun.runId,
           '--expect', String(storeTopicRun.n), '--mode', 'assign', '--timeout', '40'], { owner });
         return judgeConsumer(cons, storeTopicRun.n);

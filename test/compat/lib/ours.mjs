@@ -140,3 +140,17 @@ export async function helpMentions(words, option) {
   const r = await mqctl([...words, '--help'], { timeoutMs: 20_000 });
   return r.code === 0 && r.stdout.includes(option);
 }
+
+/**
+ * Waits until the name server at `nsAddr` gives a route for `topic` (the broker's registration reached it), or
+ * `ms` pass. A fixed pause was too short on a loaded 2-core CI machine: the client then found no queue.
+ */
+export async function waitForRoute(nsAddr, topic, { ms = 20_000, owner } = {}) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const r = await mqctl(['-n', nsAddr, '--json', 'topic', 'route', '-t', topic], { owner, timeoutMs: 15_000 });
+    if (r.code === 0 && /"queueDatas"\s*:\s*\[\s*\{/.test(r.stdout)) return;
+    if (Date.now() > end) throw new Error(`no route for ${topic} after ${ms} ms: ${mqctlFailure(r)}`);
+    await new Promise((res) => setTimeout(res, 300));
+  }
+}

@@ -26,7 +26,7 @@ final class ProgramMain {
         try {
             code = body.run(new Args(argv), out);
         } catch (Throwable t) {
-            fatal.add("fatal: " + t);
+            fatal.add("fatal: " + withCauses(t));
             code = 1;
         }
         out.put("elapsedMs", System.currentTimeMillis() - started);
@@ -36,5 +36,15 @@ final class ProgramMain {
         System.out.println(Json.write(out));
         System.out.flush();
         Runtime.getRuntime().halt(code);
+    }
+
+    /** The throwable and its causes: the client's "Invoke Broker[...] exception" says what failed only in its cause. */
+    static String withCauses(Throwable t) {
+        StringBuilder sb = new StringBuilder(String.valueOf(t));
+        int depth = 0;
+        for (Throwable c = t.getCause(); c != null && c != t && depth < 5; c = c.getCause(), depth++) {
+            sb.append(" <- caused by ").append(c);
+        }
+        return sb.toString();
     }
 }
