@@ -174,7 +174,8 @@ try {
   // throughput windows have written ~2 GB, and on this project's VM what follows such a burst (page-cache
   // churn, stalls of every process) dominates their tail. Both are reported; neither replaces the other.
   // The first store is deleted only at the end: freeing its ~2 GB of page cache right before made the kernel
-  // hand that memory back to the VM's host during the fresh runs (first fresh run p99 82–215 ms, the rest 3–5).
+  // hand that memory back to the VM's host during the fresh runs (the first fresh run's p99: 54–215 ms in five
+  // runs; 7.9–26 ms in four runs since).
   await stopChild(ctx);
   ctx = await startChild(freshStore);
   await throughput(ctx.client, ctx.broker, 2);
