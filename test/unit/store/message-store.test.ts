@@ -160,3 +160,29 @@ describe('MessageStore deleteTopics', () => {
     expect((await again.getMessage('G', 'Kept', 0, 0, 8)).messages.length).toBe(1);
   });
 });
+
+describe('MessageStore clean restart', () => {
+  it('re-dispatches the records past the newest consume-queue unit', async () => {
+    const root = tmpStoreDir();
+    dirs.push(root);
+    const s = await open({}, root);
+    for (const b of ['a', 'b', 'c']) await s.putMessage(msg('T', 0, b));
+    await s.putMessage(msg('U', 0, 'u'));
+    await s.shutdown();
+    stores.splice(stores.indexOf(s), 1);
+    // The newest units are lost (as if their writes never reached the disk): T's third and U's only one. The
+    // newest unit left is T's second, so the records after it (T's third, U's) are dispatched again.
+    const zeroUnit = (topic: string, unit: number) => {
+      const fd = fs.openSync(path.join(root, 'consumequeue', topic, '0', '00000000000000000000'), 'r+');
+      fs.writeSync(fd, Buffer.alloc(20), 0, 20, unit * 20);
+      fs.closeSync(fd);
+    };
+    zeroUnit('T', 2);
+    zeroUnit('U', 0);
+    const again = await open({}, root);
+    expect(again.getMaxOffsetInQueue('T', 0)).toBe(3);
+    expect(again.getMaxOffsetInQueue('U', 0)).toBe(1);
+    const g = await again.getMessage('G', 'T', 0, 0, 8);
+    expect(decodeMessages(Buffer.concat(g.messages)).map((m) => m.body.toString())).toEqual(['a', 'b', 'c']);
+  });
+});
