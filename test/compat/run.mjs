@@ -531,12 +531,12 @@ async function main() {
   await M.cell(oursSection, 'start: node bin/mqctl.js start --namesrv-port P --port Q --store-dir TMP', 60_000, async () => {
     try {
       ours = await startOurs(join(WORK, 'ours'), join(WORK, 'ours', 'store'));
+      // Let the broker's first registration reach the namesrv before clients ask for routes.
+      await waitForRoute(ours.nsAddr, 'TBW102');
     } catch (err) {
       oursWhy = err.message;
       throw err;
     }
-    // Let the broker's first registration reach the namesrv before clients ask for routes.
-    await new Promise((r) => setTimeout(r, 1500));
     const target = { ...ours, brokerName: 'broker-a', cluster: 'DefaultCluster' };
     const r = await mqctl(['-n', ours.nsAddr, '--json', 'cluster', 'list']);
     if (r.code === 0) {
