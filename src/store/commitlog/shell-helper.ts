@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 export class ShellHelper {
   private child: ChildProcess | null = null;
   private out = '';
-  private gone = process.platform !== 'linux';
+  private gone = false;
 
   constructor(
     private readonly script: string,
