@@ -4,7 +4,8 @@
 //  - throughput: our RemotingClient on loopback, SEND_MESSAGE_V2 (TAGS, UNIQ_KEY, WAIT as our producer sends),
 //    1 KB bodies, async flush, 32 sends in flight; CPU of each process per send
 //  - latency: p50/p99/p999 at half the measured throughput (paced sends), right after the throughput windows and
-//    again on a fresh standalone (new store, 2 s warm-up)
+//    again on a fresh standalone (new store, 2 s warm-up), each with both processes' CPU µs per send
+//  - the machine's floor at that rate and CPU per send, without mqctl (floor.mjs)
 // Both run BENCH_RUNS times (windows of BENCH_SECONDS each) and report every window and the median: on a small
 // VM one window moves by ±20 % with the neighbours' work, so a single figure says little.
 // Options: BENCH_SECONDS (default 10), BENCH_RUNS (3), BENCH_INFLIGHT (32), BENCH_SIZE (1024),
@@ -19,6 +20,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const { RemotingClient } = await import(path.join(ROOT, 'dist/remoting/client.js'));
 const { RemotingCommand } = await import(path.join(ROOT, 'dist/remoting/command.js'));
 const { createUniqId } = await import(path.join(ROOT, 'dist/common/msgid.js'));
+const { runFloor } = await import('./floor.mjs');
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
@@ -99,7 +101,8 @@ async function throughput(client, broker, seconds) {
   return { rate: sent / secs, sent, failed, secs };
 }
 
-async function paced(client, broker, rate, seconds) {
+async function paced(ctx, rate, seconds) {
+  const { client, broker } = ctx;
   // every millisecond, send what is due by now; latency counts from the moment a send is issued. Latencies go
   // to a preallocated array and in-flight sends are only counted: the bench adds as little GC work as it can
   // to the client side it measures.
@@ -108,6 +111,8 @@ async function paced(client, broker, rate, seconds) {
   let ok = 0;
   let outstanding = 0;
   let drained = null;
+  const cpu0 = cpuSeconds(ctx.child.pid);
+  const own0 = process.cpuUsage();
   const t0 = performance.now();
   let issued = 0;
   let maxBurst = 0;
@@ -126,8 +131,19 @@ async function paced(client, broker, rate, seconds) {
     await new Promise((r) => setTimeout(r, 1));
   }
   if (outstanding > 0) await new Promise((r) => { drained = r; });
+  const own = process.cpuUsage(own0);
   const sorted = lat.subarray(0, ok).sort();
-  return { rate, count: ok, p50: pct(sorted, 50), p99: pct(sorted, 99), p999: pct(sorted, 99.9), max: sorted[ok - 1], behind: maxBurst };
+  return {
+    rate, count: ok, p50: pct(sorted, 50), p99: pct(sorted, 99), p999: pct(sorted, 99.9), max: sorted[ok - 1], behind: maxBurst,
+    brokerUs: ((cpuSeconds(ctx.child.pid) - cpu0) * 1e6) / total, clientUs: (own.user + own.system) / total,
+  };
+}
+
+function pacedFigures(h) {
+  return {
+    p50Ms: +h.p50.toFixed(2), p99Ms: +h.p99.toFixed(2), p999Ms: +h.p999.toFixed(2), maxMs: +h.max.toFixed(2), maxBurst: h.behind,
+    brokerUsPerSend: +h.brokerUs.toFixed(1), clientUsPerSend: +h.clientUs.toFixed(1),
+  };
 }
 
 async function stopChild(c) {
@@ -166,8 +182,7 @@ try {
   const halfRate = Math.max(100, Math.floor(rate / 2));
   const pacedRuns = [];
   for (let i = 0; i < RUNS; i++) {
-    const half = await paced(ctx.client, ctx.broker, halfRate, Math.min(SECONDS, 10));
-    pacedRuns.push({ p50Ms: +half.p50.toFixed(2), p99Ms: +half.p99.toFixed(2), p999Ms: +half.p999.toFixed(2), maxMs: +half.max.toFixed(2), maxBurst: half.behind });
+    pacedRuns.push(pacedFigures(await paced(ctx, halfRate, Math.min(SECONDS, 10))));
   }
   const loadedRss = rssMb(ctx.child.pid);
   // The same paced runs on a fresh standalone (new store, 2 s warm-up): the runs above come right after the
@@ -181,9 +196,17 @@ try {
   await throughput(ctx.client, ctx.broker, 2);
   const freshRuns = [];
   for (let i = 0; i < RUNS; i++) {
-    const half = await paced(ctx.client, ctx.broker, halfRate, Math.min(SECONDS, 10));
-    freshRuns.push({ p50Ms: +half.p50.toFixed(2), p99Ms: +half.p99.toFixed(2), p999Ms: +half.p999.toFixed(2), maxMs: +half.max.toFixed(2), maxBurst: half.behind });
+    freshRuns.push(pacedFigures(await paced(ctx, halfRate, Math.min(SECONDS, 10))));
   }
+  const startMs = ctx.startMs;
+  await stopChild(ctx);
+  // The machine's floor at the same rate (floor.mjs): an echo server and client with no mqctl code, burning the
+  // CPU per send the fresh runs above measured and writing the same bytes to disk. A broker p99 near this figure
+  // is the VM's; one far above it is ours.
+  const floor = await runFloor({
+    rate: halfRate, seconds: Math.min(SECONDS, 10), runs: RUNS,
+    serverUs: median(freshRuns.map((r) => r.brokerUsPerSend)), clientUs: median(freshRuns.map((r) => r.clientUsPerSend)),
+  });
   const result = {
     bench: 'broker',
     node: process.version,
@@ -191,7 +214,7 @@ try {
     loadAverage1m: Number(loadavg()[0].toFixed(2)),
     messageSize: SIZE,
     inflight: INFLIGHT,
-    startToFirstSendMs: Math.round(ctx.startMs),
+    startToFirstSendMs: Math.round(startMs),
     idleRssMb: Number(idleRss.toFixed(1)),
     rssAfterLoadMb: Number(loadedRss.toFixed(1)),
     syncSendsPerSec: rate,
@@ -201,6 +224,10 @@ try {
     // maxBurst: the most sends the paced client had fallen behind its schedule (its own pauses)
     halfRate: { rate: halfRate, p99MsMedian: median(pacedRuns.map((r) => r.p99Ms)), runs: pacedRuns },
     halfRateFreshBroker: { rate: halfRate, p99MsMedian: median(freshRuns.map((r) => r.p99Ms)), runs: freshRuns },
+    floorSameLoad: {
+      rate: floor.rate, serverUsPerMsg: floor.serverUs, clientUsPerMsg: floor.clientUs, p99MsMedian: floor.p99MsMedian,
+      runs: floor.runs.map(({ p50Ms, p99Ms, p999Ms, maxMs, serverUsPerMsg, clientUsPerMsg }) => ({ p50Ms, p99Ms, p999Ms, maxMs, serverUsPerMsg, clientUsPerMsg })),
+    },
   };
   console.log(JSON.stringify(result, null, 2));
 } finally {
