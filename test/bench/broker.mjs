@@ -21,6 +21,7 @@ const { RemotingClient } = await import(path.join(ROOT, 'dist/remoting/client.js
 const { RemotingCommand } = await import(path.join(ROOT, 'dist/remoting/command.js'));
 const { createUniqId } = await import(path.join(ROOT, 'dist/common/msgid.js'));
 const { runFloor } = await import('./floor.mjs');
+const { median, pct } = await import('./lib/stats.mjs');
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
@@ -47,16 +48,6 @@ function rssMb(pid) {
 function cpuSeconds(pid) {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(f[11]) + Number(f[12])) / 100;
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-function pct(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function startChild(store) {
@@ -226,7 +217,7 @@ try {
     halfRateFreshBroker: { rate: halfRate, p99MsMedian: median(freshRuns.map((r) => r.p99Ms)), runs: freshRuns },
     floorSameLoad: {
       rate: floor.rate, serverUsPerMsg: floor.serverUs, clientUsPerMsg: floor.clientUs, p99MsMedian: floor.p99MsMedian,
-      runs: floor.runs.map(({ p50Ms, p99Ms, p999Ms, maxMs, serverUsPerMsg, clientUsPerMsg }) => ({ p50Ms, p99Ms, p999Ms, maxMs, serverUsPerMsg, clientUsPerMsg })),
+      calibration: floor.calibration, runs: floor.runs,
     },
   };
   console.log(JSON.stringify(result, null, 2));

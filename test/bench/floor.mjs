@@ -18,6 +18,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median, pct } from './lib/stats.mjs';
 
 const SIZE = 1024;
 const self = fileURLToPath(import.meta.url);
@@ -64,15 +65,6 @@ function serve() {
     process.send({ cpuUs: u.user + u.system }); // every message is answered: the sender waits for it
   });
   server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
-}
-
-function pct(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 /**
