@@ -116,7 +116,11 @@ export async function runFloor({ rate = 25000, seconds = 10, runs = 3, serverUs 
         }
         await new Promise((r) => setTimeout(r, 1));
       }
-      while (head < total) await new Promise((r) => setTimeout(r, 5));
+      const drainBy = performance.now() + 30_000;
+      while (head < total) {
+        if (child.exitCode !== null || performance.now() > drainBy) throw new Error(`floor: ${total - head} echoes missing (echo process ${child.exitCode !== null ? 'exited' : 'stalled'})`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
       const own = process.cpuUsage(own0);
       const c1 = (await ask({ cpu: true })).cpuUs;
       const sorted = lat.slice().sort();
