@@ -7,6 +7,7 @@ import { RemotingCommand } from './command.js';
 import { RemotingSendError, RemotingTimeoutError } from './errors.js';
 import { decodeFrameContent, encodeFrame, FrameSplitter } from './frame.js';
 import { PendingTable } from './pending-table.js';
+import { TurnSizer } from './turn-sizer.js';
 import type { Logger } from '../common/logger.js';
 
 /** A request awaiting its response. */
@@ -44,6 +45,8 @@ export class Connection extends EventEmitter {
    */
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
+  /** Requests per turn when a limit is set: split or whole, whichever the peer's traffic runs faster with. */
+  private readonly sizer: TurnSizer | null;
 
   constructor(
     readonly socket: Socket,
@@ -53,6 +56,8 @@ export class Connection extends EventEmitter {
     this.remoteAddr = formatAddr(socket.remoteAddress, socket.remotePort);
     this.localAddr = formatAddr(socket.localAddress, socket.localPort);
     this.splitter = new FrameSplitter(opts.maxFrameSize);
+    const limit = opts.requestsPerTurn ?? Infinity;
+    this.sizer = limit === Infinity ? null : new TurnSizer(limit);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => {
@@ -74,6 +79,7 @@ export class Connection extends EventEmitter {
       this.fail(e as Error);
       return;
     }
+    if (this.sizer !== null && frames.length > 0) this.sizer.onRead(frames.length, performance.now());
     if (this.backlog.length > 0) {
       // earlier frames still wait for their turn: keep the order
       for (const f of frames) this.backlog.push(f);
@@ -92,7 +98,7 @@ export class Connection extends EventEmitter {
    * processes on two cores overlap instead of taking turns with one big batch each.
    */
   private handleFrames(frames: Buffer[], from: number): void {
-    const limit = this.opts.requestsPerTurn ?? Infinity;
+    const limit = this.sizer === null ? Infinity : this.sizer.perTurn;
     let requests = 0;
     for (let i = from; i < frames.length; i++) {
       let cmd: RemotingCommand;
