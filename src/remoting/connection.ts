@@ -92,7 +92,8 @@ export class Connection extends EventEmitter {
   private backlog: Buffer[] = [];
 
   /**
-   * Handles frames from `from`. At most `requestsPerTurn` requests run per event-loop turn: what their
+   * Handles frames from `from`. At most `requestsPerTurn` requests run per event-loop turn while the
+   * TurnSizer keeps the connection split (a peer that answers each reply with a new request): what their
    * processors start (one store round, one socket write of the answers) completes before the next group is
    * taken, so the peer gets the first answers and sends more while this side works on the rest — two
    * processes on two cores overlap instead of taking turns with one big batch each.

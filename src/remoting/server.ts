@@ -56,8 +56,9 @@ export interface RemotingServerOptions {
   logger?: Logger;
   name?: string;
   /**
-   * Requests of one connection handled per event-loop turn (default 16): a client with many requests in
-   * flight gets answers to the first group while the rest is worked on, so both sides stay busy.
+   * Requests of one connection handled per event-loop turn when split (default 16): a client with many
+   * requests in flight gets answers to the first group while the rest is worked on, so both sides stay busy.
+   * Each connection measures whether its peer runs faster split or whole (TurnSizer) and keeps the faster.
    */
   requestsPerTurn?: number;
 }
