@@ -46,18 +46,22 @@ export class Connection extends EventEmitter {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   /** Requests per turn when a limit is set: split or whole, whichever the peer's traffic runs faster with. */
-  private readonly sizer: TurnSizer | null;
+  private readonly sizer: Pick<TurnSizer, 'perTurn' | 'onRead'> | null;
 
   constructor(
     readonly socket: Socket,
-    private readonly opts: { maxFrameSize: number; logger: Logger; onRequest: RequestHandler; label?: string; requestsPerTurn?: number },
+    private readonly opts: {
+      maxFrameSize: number; logger: Logger; onRequest: RequestHandler; label?: string; requestsPerTurn?: number;
+      /** Instead of a TurnSizer of `requestsPerTurn` (tests). */
+      sizer?: Pick<TurnSizer, 'perTurn' | 'onRead'>;
+    },
   ) {
     super();
     this.remoteAddr = formatAddr(socket.remoteAddress, socket.remotePort);
     this.localAddr = formatAddr(socket.localAddress, socket.localPort);
     this.splitter = new FrameSplitter(opts.maxFrameSize);
     const limit = opts.requestsPerTurn ?? Infinity;
-    this.sizer = limit === Infinity ? null : new TurnSizer(limit);
+    this.sizer = opts.sizer ?? (limit === Infinity ? null : new TurnSizer(limit));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => {
