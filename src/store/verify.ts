@@ -72,6 +72,22 @@ interface RecInfo {
 
 const DELAY_MS = [1, 5, 10, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1200, 1800, 3600, 7200].map((s) => s * 1000);
 
+/** Whether a segment file holds no record at all: its first record's length is zero (or the file is empty). */
+function segmentIsEmpty(file: string): boolean {
+  const head = Buffer.alloc(4);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return false; // reported when the segment itself is opened
+  }
+  try {
+    return fs.readSync(fd, head, 0, 4, 0) < 4 || head.readInt32BE(0) === 0;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function mostCommonSize(sizes: number[]): number {
   const count = new Map<number, number>();
   for (const s of sizes) count.set(s, (count.get(s) ?? 0) + 1);
@@ -111,6 +127,10 @@ export function verifyStore(storeDir: string, opts: VerifyOptions = {}): VerifyR
   const records = new Map<number, RecInfo>();
   let done = 0;
   let maxStoreTs = 0;
+  // Segments at the end that hold nothing yet: Apache's broker creates the next one or two ahead of the writer
+  // (AllocateMappedFileService), and a store copied or crashed while running has them.
+  let lastWithData = files.length - 1;
+  while (lastWithData > 0 && segmentIsEmpty(files[lastWithData].file)) lastWithData--;
   let expectedNext = files.length ? files[0].offset : 0;
   report.commitlog.minOffset = expectedNext;
   for (let fi = 0; fi < files.length; fi++) {
@@ -163,8 +183,8 @@ export function verifyStore(storeDir: string, opts: VerifyOptions = {}): VerifyR
         } else if (it.kind === 'end') {
           endedClean = true;
         } else if (it.zero) {
-          // End of written data: only legitimate in the last segment.
-          endedClean = fi === files.length - 1;
+          // End of written data: only legitimate in the last segment that holds any, or in an empty one after it.
+          endedClean = fi >= lastWithData;
           if (!endedClean) add(report.commitlog, { kind: 'continuity', file: f.file, phyOffset: it.phy, detail: 'segment data ends without a blank record before the next segment' });
         } else {
           endedClean = true;
