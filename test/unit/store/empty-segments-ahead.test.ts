@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeMessages } from '../../../src/common/record-codec.js';
-import { offset2FileName } from '../../../src/store/file-util.js';
+import { offset2FileName, zeroTail } from '../../../src/store/file-util.js';
 import { MessageStore, type MessageStoreConfig } from '../../../src/store/message-store.js';
 import { verifyStore } from '../../../src/store/verify.js';
 import { msg, rmDir, tmpStoreDir } from './helpers.js';
@@ -45,6 +45,7 @@ async function bodies(s: MessageStore, topic: string, queueId = 0): Promise<Buff
   }
 }
 
+const SMALL = { mappedFileSizeCommitLog: 4096, mappedFileSizeConsumeQueue: 20 * 16, maxHashSlotNum: 16, maxIndexNum: 64 };
 const clDir = (root: string) => path.join(root, 'commitlog');
 const files = (root: string) => fs.readdirSync(clDir(root)).sort();
 
@@ -57,9 +58,8 @@ describe('empty commitlog segments after the data (created ahead of the writer)'
     ['the writer inside its segment, two empty segments ahead', false, 2],
     ['right after a roll whose records were lost', true, 1],
   ])('crash image with %s: verify is clean, recovery keeps every record and goes on', async (_name, rolled, ahead) => {
-    const small = { mappedFileSizeCommitLog: 4096, mappedFileSizeConsumeQueue: 20 * 16, maxHashSlotNum: 16, maxIndexNum: 64 };
     const root = newDir();
-    const s = await open(root, small);
+    const s = await open(root, SMALL);
     for (let i = 0; i < 30; i++) await s.putMessage(msg('T', 0, `body-${i}-${'x'.repeat(i * 7)}`));
     await s.flush();
     const image = newDir();
@@ -71,13 +71,10 @@ describe('empty commitlog segments after the data (created ahead of the writer)'
     if (rolled) {
       // drop what went into the last segment, as if its pages never reached the disk: the segment before
       // ends with its blank record, the last one is empty
-      const head = Buffer.alloc(4);
       const fd = fs.openSync(last, 'r+');
-      fs.readSync(fd, head, 0, 4, 0);
-      fs.ftruncateSync(fd, 0);
-      fs.ftruncateSync(fd, 4096);
+      zeroTail(fd, 0, 4096);
       fs.closeSync(fd);
-      const inLast = (await recordsIn(root, segs[segs.length - 1]!));
+      const inLast = await recordsIn(root, segs[segs.length - 1]!);
       kept -= inLast;
       expect(inLast).toBeGreaterThan(0);
     } else {
@@ -89,7 +86,7 @@ describe('empty commitlog segments after the data (created ahead of the writer)'
     expect(verifyStore(image).problems.filter((p) => p.kind === 'continuity')).toEqual([]);
     expect(files(image).length).toBe(segs.length + (rolled ? 0 : ahead));
 
-    const r = await open(image, small);
+    const r = await open(image, SMALL);
     const got = await bodies(r, 'T');
     expect(got.map(String)).toEqual(Array.from({ length: kept }, (_, i) => `body-${i}-${'x'.repeat(i * 7)}`));
     // the next put continues the data: right after the last record, or at the empty segment's start
@@ -104,10 +101,10 @@ describe('empty commitlog segments after the data (created ahead of the writer)'
   });
 });
 
-/** Records (not blanks) in one segment of a store, counted by scanning its consume queue's offsets. */
+/** Messages of topic T (queue 0) stored from the start of the named segment on, read back from a store. */
 async function recordsIn(root: string, segName: string): Promise<number> {
   const from = Number(segName);
-  const s = await open(root, { mappedFileSizeCommitLog: 4096, mappedFileSizeConsumeQueue: 20 * 16, maxHashSlotNum: 16, maxIndexNum: 64 });
+  const s = await open(root, SMALL);
   let n = 0;
   for (let off = 0; ;) {
     const g = await s.getMessage('G', 'T', 0, off, 32);
