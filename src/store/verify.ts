@@ -10,7 +10,7 @@ import { CHECKPOINT_SIZE, Checkpoint } from './checkpoint.js';
 import { Segment } from './commitlog/segment.js';
 import { scanSegment } from './commitlog/scanner.js';
 import { CQ_UNIT_SIZE } from './consumequeue/consume-queue.js';
-import { listSegmentFiles } from './file-util.js';
+import { listSegmentFiles, readAt } from './file-util.js';
 import { INDEX_ENTRY_SIZE, INDEX_HEADER_SIZE, indexKeyHash, readIndexHeader } from './index/index-file.js';
 
 export type ProblemKind =
@@ -74,7 +74,6 @@ const DELAY_MS = [1, 5, 10, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600,
 
 /** Whether a segment file holds no record at all: its first record's length is zero (or the file is empty). */
 function segmentIsEmpty(file: string): boolean {
-  const head = Buffer.alloc(4);
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -82,7 +81,8 @@ function segmentIsEmpty(file: string): boolean {
     return false; // reported when the segment itself is opened
   }
   try {
-    return fs.readSync(fd, head, 0, 4, 0) < 4 || head.readInt32BE(0) === 0;
+    const head = readAt(fd, 0, 4);
+    return head.length < 4 || head.readInt32BE(0) === 0;
   } finally {
     fs.closeSync(fd);
   }
